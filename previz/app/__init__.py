@@ -1,0 +1,1 @@
+"""Qt desktop tools (scout, live) built on the same functions as the CLI."""

@@ -1,0 +1,1 @@
+"""Plain data and math (numpy/scipy only): time, rotations, skeletons, takes."""

@@ -1,0 +1,134 @@
+"""Frame rates as exact rationals.
+
+previz counts time in integer frames at a rational rate (24, 25, 24000/1001, …).
+Files often store a rounded frame *time* instead (BVH ``Frame Time: .0083333``);
+:func:`rate_from_frame_time` recovers the rate the file meant.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from fractions import Fraction
+
+__all__ = [
+    "NTSC_RATES",
+    "format_rate",
+    "parse_rate",
+    "rate_from_frame_time",
+]
+
+#: The n*1000/1001 rates of NTSC-derived video, besides which every integer rate is standard.
+NTSC_RATES: tuple[Fraction, ...] = tuple(
+    Fraction(n * 1000, 1001) for n in (24, 30, 48, 60, 72, 96, 120, 240)
+)
+
+# A rate is snapped to a standard one when they differ by less than this, relative.
+# BVH writers print the frame time with 5-7 significant digits (0.033333, .0083333).
+_SNAP_TOLERANCE = 1e-4
+
+def _short(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+# The decimal spellings people use for NTSC rates: 23.976 and 23.98, 29.97, 59.94, …
+_NAMED_DECIMALS = {
+    _short(float(rate), decimals): rate for rate in NTSC_RATES for decimals in (2, 3)
+}
+
+
+def _snap(rate: float) -> Fraction | None:
+    candidates = (Fraction(max(1, round(rate))), *NTSC_RATES)
+    best = min(candidates, key=lambda r: abs(float(r) - rate))
+    if abs(float(best) - rate) <= _SNAP_TOLERANCE * rate:
+        return best
+    return None
+
+
+def rate_from_frame_time(frame_time: float) -> Fraction:
+    """Return the frame rate a file's (rounded) frame time stands for.
+
+    Parameters
+    ----------
+    frame_time : float
+        Seconds per frame, as printed in the file.
+
+    Returns
+    -------
+    Fraction
+        The nearest standard rate (integer or NTSC n*1000/1001) when the frame time
+        is within 1e-4 of it, relative; otherwise the exact reciprocal, limited to
+        a denominator of one million.
+
+    Raises
+    ------
+    ValueError
+        If ``frame_time`` is not a positive finite number.
+    """
+    if not math.isfinite(frame_time) or frame_time <= 0:
+        raise ValueError(f"frame time must be a positive number of seconds, got {frame_time!r}")
+    rate = 1.0 / frame_time
+    snapped = _snap(rate)
+    if snapped is not None:
+        return snapped
+    return (1 / Fraction(frame_time)).limit_denominator(1_000_000)
+
+
+def parse_rate(text: str | float | Fraction | numbers.Real) -> Fraction:
+    """Parse a frame rate given by a user: ``"24"``, ``"23.976"``, ``"24000/1001"``.
+
+    Decimal spellings of NTSC rates (23.976, 29.97, 59.94, …) mean the exact
+    n*1000/1001 rate; other decimals are taken exactly.
+
+    Parameters
+    ----------
+    text : str, float or Fraction
+        The rate.
+
+    Returns
+    -------
+    Fraction
+        The rate in frames per second.
+
+    Raises
+    ------
+    ValueError
+        If the text is not a positive rate.
+    """
+    if isinstance(text, Fraction):
+        rate = text
+    elif isinstance(text, numbers.Integral):
+        rate = Fraction(int(text))
+    elif isinstance(text, numbers.Real | str):
+        cleaned = repr(float(text)) if isinstance(text, numbers.Real) else text.strip()
+        if cleaned in _NAMED_DECIMALS:
+            return _NAMED_DECIMALS[cleaned]
+        try:
+            rate = Fraction(cleaned)
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(
+                f"frame rate {text!r} is not a number; expected e.g. 24, 23.976 or 24000/1001"
+            ) from None
+    else:
+        raise ValueError(f"frame rate {text!r} is not a number; expected e.g. 24 or 24000/1001")
+    if rate <= 0:
+        raise ValueError(f"frame rate must be positive, got {text!r}")
+    return rate
+
+
+def format_rate(rate: Fraction) -> str:
+    """Return a rate as people read it: ``"24"``, ``"24000/1001 (23.976)"``.
+
+    Parameters
+    ----------
+    rate : Fraction
+        Frames per second.
+
+    Returns
+    -------
+    str
+        The integer rate, or the exact fraction followed by its decimal value.
+    """
+    if rate.denominator == 1:
+        return str(rate.numerator)
+    return f"{rate.numerator}/{rate.denominator} ({_short(float(rate), 3)})"

@@ -1,0 +1,708 @@
+"""BVH (Biovision hierarchy) motion capture: reader and writer.
+
+The hierarchy is read token by token with line numbers, so every complaint names
+its line. The motion block, which is nearly all of a file, is parsed in one call to
+numpy's C text reader straight from the file; only when that fails (or the numbers
+are not finite) is the block walked line by line, to say exactly where and why.
+
+Accepted: tabs or spaces, LF/CRLF/CR/mixed line ends, a UTF-8 byte-order mark,
+``.0083333``-style numbers, ``-0.0000``, scientific notation, trailing whitespace,
+any rotation order, position channels on any joint, several roots, names with
+spaces or colons, ``Frames: 0``.
+
+The file is Y-up; its length unit is not stated, so it is taken from the caller or
+guessed from the skeleton's height (see :func:`previz.core.stage.guess_length_unit`).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+from numpy.typing import NDArray
+
+from previz.core.skeleton import CHANNEL_NAMES, EndSite, Joint, Skeleton
+from previz.core.stage import LENGTH_UNITS, guess_length_unit
+from previz.core.take import Placement, Take
+from previz.core.time import rate_from_frame_time
+from previz.errors import BVHError, InputError
+from previz.io.files import atomic_output, open_input
+
+__all__ = ["read_bvh", "write_bvh"]
+
+# Channel names as spelled in files (exact first, then any capitalisation).
+_CHANNEL_LOOKUP = {name: name for name in CHANNEL_NAMES} | {
+    name.lower(): name for name in CHANNEL_NAMES
+}
+_FRAMES_LINE = re.compile(r"^frames\s*:\s*(\S*)$", re.IGNORECASE)
+_FRAME_TIME_LINE = re.compile(r"^frame\s*time\s*:\s*(\S*)$", re.IGNORECASE)
+# The hierarchy is read in growing chunks up to this size; beyond it a file is not BVH.
+_HEADER_LIMIT = 1 << 24
+_HIERARCHY_KEYWORDS = frozenset({"ROOT", "JOINT", "OFFSET", "CHANNELS", "END", "}", "{", "MOTION"})
+# Words that end a multi-word joint name (the '{' is missing), spelled as files do.
+_NAME_STOPPERS = frozenset({"ROOT", "JOINT", "OFFSET", "CHANNELS", "End", "MOTION"})
+_MAX_NAME_WORDS = 16
+_WRITE_BLOCK_ROWS = 4096
+
+
+def _find_motion_line(data: bytes) -> tuple[int, int] | None:
+    """Return the byte span of the line that is just ``MOTION`` (any case)."""
+    for text in (data, data.upper()):  # the exact spelling first: no copy needed
+        position = text.find(b"MOTION")
+        while position >= 0:
+            start = text.rfind(b"\n", 0, position) + 1
+            end = text.find(b"\n", position)
+            end = len(text) if end < 0 else end
+            if text[start:end].strip() == b"MOTION":
+                return start, end
+            position = text.find(b"MOTION", end)
+    return None
+
+
+def _has_lines_after(data: bytes, position: int, count: int) -> bool:
+    """Whether ``count`` complete non-blank lines follow ``position``."""
+    while count:
+        end = data.find(b"\n", position)
+        if end < 0:
+            return False
+        if data[position:end].strip():
+            count -= 1
+        position = end + 1
+    return True
+
+
+def _read_header_bytes(handle: IO[bytes]) -> bytes:
+    """Read from the start of the file through the two lines after MOTION (or EOF)."""
+    buffer = b""
+    chunk = 1 << 15
+    while len(buffer) < _HEADER_LIMIT:
+        more = handle.read(chunk)
+        if not more:
+            break
+        buffer += more
+        motion = _find_motion_line(buffer)
+        if motion is not None and _has_lines_after(buffer, motion[1] + 1, 2):
+            break
+        chunk *= 2
+    return buffer
+
+
+Message = Callable[[], str]
+
+
+class _Tokens:
+    """The hierarchy's tokens, with line numbers worked out only for messages.
+
+    Messages are passed as callables so the happy path never formats them.
+    """
+
+    def __init__(self, text: str, path: str, motion_line: int | None = None) -> None:
+        self.text = text
+        self.items = text.split()
+        self.pos = 0
+        self.path = path
+        self.motion_line = motion_line
+
+    def end_error(self, expected: str) -> BVHError:
+        """The tokens ran out: at the MOTION line, or at the file's last line."""
+        if self.motion_line is not None:
+            return BVHError(f"expected {expected}, found MOTION", self.path, self.motion_line)
+        last = self.line_of(len(self.items) - 1) if self.items else 1
+        return BVHError(f"expected {expected}, found the end of the file", self.path, last)
+
+    def line_of(self, index: int) -> int:
+        seen = 0
+        for number, line in enumerate(self.text.split("\n"), start=1):
+            seen += len(line.split())
+            if seen > index:
+                return number
+        return 1 + self.text.count("\n")
+
+    def error(self, message: str, index: int | None = None) -> BVHError:
+        where = self.pos - 1 if index is None else index
+        return BVHError(message, self.path, self.line_of(max(where, 0)))
+
+    def take(self, count: int, expected: Message) -> list[str]:
+        end = self.pos + count
+        if end > len(self.items):
+            raise self.end_error(expected())
+        chunk = self.items[self.pos : end]
+        self.pos = end
+        return chunk
+
+    def next(self, expected: Message) -> str:
+        return self.take(1, expected)[0]
+
+    def expect(self, literal: str, context: Message) -> None:
+        token = self.next(lambda: f"'{literal}' {context()}")
+        if token.upper() != literal.upper():
+            raise self.error(f"expected '{literal}' {context()}, found {token[:40]!r}")
+
+    def numbers(self, count: int, what: Message) -> tuple[float, ...]:
+        words = self.take(count, lambda: f"{count} numbers for {what()}")
+        try:
+            values = tuple(map(float, words))
+            if all(map(math.isfinite, values)):
+                return values
+        except ValueError:
+            pass
+        for k, word in enumerate(words):
+            try:
+                bad = not math.isfinite(float(word))
+            except ValueError:
+                bad = True
+            if bad:
+                raise self.error(
+                    f"expected a finite number for {what()}, found {word[:40]!r}",
+                    self.pos - count + k,
+                )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass
+class _JointDraft:
+    name: str
+    parent: int
+    token: int
+    offset: tuple[float, ...] | None = None
+    channels: tuple[str, ...] | None = None
+
+
+@dataclass
+class _Hierarchy:
+    joints: list[_JointDraft] = field(default_factory=list)
+    end_sites: list[EndSite] = field(default_factory=list)
+    end_site_slots: list[int] = field(default_factory=list)
+
+    def skeleton(self) -> Skeleton:
+        joints = tuple(
+            Joint(d.name, d.parent, d.offset or (0.0, 0.0, 0.0), d.channels or ())  # type: ignore[arg-type]
+            for d in self.joints
+        )
+        return Skeleton(joints, tuple(self.end_sites), tuple(self.end_site_slots))
+
+
+def _read_channels(tokens: _Tokens, joint: _JointDraft) -> None:
+    if joint.channels is not None:
+        raise tokens.error(f"joint {joint.name!r} has a second CHANNELS line")
+    count_index = tokens.pos
+    count = tokens.next(lambda: f"the channel count of {joint.name!r}")
+    if not count.isdigit() or int(count) > len(CHANNEL_NAMES):
+        raise tokens.error(
+            f"expected a channel count from 0 to {len(CHANNEL_NAMES)} after CHANNELS, "
+            f"found {count[:40]!r}"
+        )
+    words = tokens.take(int(count), lambda: f"{count} channel names for {joint.name!r}")
+    names = tuple(map(_CHANNEL_LOOKUP.get, words))
+    if None in names:
+        names = tuple(_CHANNEL_LOOKUP.get(word.lower()) for word in words)
+    if None not in names and len(set(names)) == len(names):
+        joint.channels = names  # type: ignore[assignment]
+        return
+    for k, (word, name) in enumerate(zip(words, names, strict=True)):
+        index = tokens.pos - len(words) + k
+        if name is None and word.upper() in _HIERARCHY_KEYWORDS:
+            raise tokens.error(
+                f"CHANNELS of joint {joint.name!r} lists fewer names than its count {count}",
+                count_index,
+            )
+        if name is None:
+            raise tokens.error(
+                f"unknown channel {word[:40]!r} for joint {joint.name!r}; "
+                f"expected one of {', '.join(CHANNEL_NAMES)}",
+                index,
+            )
+        if name in names[:k]:
+            raise tokens.error(f"channel {name} appears twice for joint {joint.name!r}", index)
+
+
+def _read_end_site(tokens: _Tokens, hierarchy: _Hierarchy, parent: int) -> None:
+    def owner() -> str:
+        return f"the End Site of {hierarchy.joints[parent].name!r}"
+
+    tokens.expect("Site", lambda: "after 'End'")
+    tokens.expect("{", lambda: f"to open {owner()}")
+    tokens.expect("OFFSET", lambda: f"in {owner()}")
+    offset = tokens.numbers(3, lambda: f"the OFFSET of {owner()}")
+    tokens.expect("}", lambda: f"to close {owner()} (End Sites hold only an OFFSET)")
+    hierarchy.end_sites.append(EndSite(parent, offset))  # type: ignore[arg-type]
+    hierarchy.end_site_slots.append(len(hierarchy.joints))
+
+
+def _open_joint(tokens: _Tokens, hierarchy: _Hierarchy, keyword: str, stack: list[int]) -> None:
+    start = tokens.pos - 1
+    if keyword == "ROOT" and stack:
+        open_joint = hierarchy.joints[stack[-1]]
+        raise tokens.error(
+            f"ROOT inside joint {open_joint.name!r} (opened at line "
+            f"{tokens.line_of(open_joint.token)}); a '}}' is missing"
+        )
+    if keyword == "JOINT" and not stack:
+        raise tokens.error("JOINT outside any ROOT block; expected ROOT or MOTION")
+    # The name is every word up to '{'. Its first word may be anything but a brace
+    # (joints called "Root" or "End" exist); a later keyword means '{' is missing.
+    words: list[str] = []
+    while True:
+        word = tokens.next(lambda: f"a joint name and '{{' after {keyword}")
+        if word == "{":
+            break
+        if word == "}" or (words and word in _NAME_STOPPERS) or len(words) == _MAX_NAME_WORDS:
+            if not words:
+                raise tokens.error(f"expected a joint name after {keyword}, found {word!r}")
+            shown = " ".join(words)[:40]
+            raise tokens.error(f"expected '{{' to open joint {shown!r}, found {word[:40]!r}")
+        words.append(word)
+    if not words:
+        raise tokens.error(f"expected a joint name after {keyword}", start)
+    name = " ".join(words)
+    if any(joint.name == name for joint in hierarchy.joints):
+        raise tokens.error(f"joint name {name!r} is used twice", start)
+    hierarchy.joints.append(_JointDraft(name, stack[-1] if stack else -1, start))
+    stack.append(len(hierarchy.joints) - 1)
+
+
+def _close_joint(tokens: _Tokens, hierarchy: _Hierarchy, stack: list[int]) -> None:
+    if not stack:
+        raise tokens.error("unbalanced braces: this '}' closes no joint")
+    joint = hierarchy.joints[stack.pop()]
+    if joint.offset is None:
+        raise tokens.error(
+            f"joint {joint.name!r} (line {tokens.line_of(joint.token)}) has no OFFSET"
+        )
+
+
+_EXPECTED_IN_HIERARCHY = "ROOT, JOINT, End Site, OFFSET, CHANNELS, '}' or MOTION"
+
+
+def _read_hierarchy(tokens: _Tokens, motion_line: int | None) -> _Hierarchy:
+    first = tokens.next(lambda: "'HIERARCHY'")
+    if first.upper() != "HIERARCHY":
+        raise tokens.error(
+            f"expected 'HIERARCHY' at the start of a BVH file, found {first[:40]!r}"
+        )
+    hierarchy = _Hierarchy()
+    stack: list[int] = []
+    items = tokens.items
+    while tokens.pos < len(items):
+        token = items[tokens.pos]
+        tokens.pos += 1
+        keyword = token.upper()
+        if keyword in ("ROOT", "JOINT"):
+            _open_joint(tokens, hierarchy, keyword, stack)
+        elif keyword == "OFFSET" and stack:
+            joint = hierarchy.joints[stack[-1]]
+            if joint.offset is not None:
+                raise tokens.error(f"joint {joint.name!r} has a second OFFSET")
+            name = joint.name
+            joint.offset = tokens.numbers(3, lambda name=name: f"the OFFSET of joint {name!r}")
+        elif keyword == "CHANNELS" and stack:
+            _read_channels(tokens, hierarchy.joints[stack[-1]])
+        elif keyword == "END" and stack:
+            _read_end_site(tokens, hierarchy, stack[-1])
+        elif token == "}":
+            _close_joint(tokens, hierarchy, stack)
+        else:
+            raise tokens.error(f"expected {_EXPECTED_IN_HIERARCHY}, found {token[:40]!r}")
+    if motion_line is None:
+        raise tokens.end_error(_EXPECTED_IN_HIERARCHY)
+    if stack:
+        joint = hierarchy.joints[stack[-1]]
+        raise BVHError(
+            f"unbalanced braces: joint {joint.name!r} opened at line "
+            f"{tokens.line_of(joint.token)} is not closed before MOTION",
+            tokens.path,
+            motion_line,
+        )
+    if not hierarchy.joints:
+        raise BVHError("MOTION before any ROOT; the file has no skeleton", tokens.path, motion_line)
+    return hierarchy
+
+
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+# One node of a conventionally written hierarchy ("JOINT name {" OFFSET CHANNELS on
+# their own lines, keywords in capitals), an End Site, or a closing brace.
+_PLAIN_NODE = re.compile(
+    rf"""\s*(?:
+        (?P<kind>ROOT|JOINT)[ \t]+(?P<name>[^\s{{}}]+)\s*\{{\s*
+            OFFSET\s+(?P<offset>{_NUMBER}\s+{_NUMBER}\s+{_NUMBER})\s+
+            CHANNELS[ \t]+(?P<count>[0-6])(?P<channels>(?:[ \t]+[XYZ](?:position|rotation))*)
+        | End[ \t]+Site\s*\{{\s*OFFSET\s+(?P<site>{_NUMBER}\s+{_NUMBER}\s+{_NUMBER})\s*\}}
+        | (?P<close>\}})
+    )""",
+    re.VERBOSE,
+)
+_PLAIN_START = re.compile(r"\s*HIERARCHY\b")
+
+
+def _read_plain_hierarchy(text: str) -> Skeleton | None:
+    """Read a conventionally written, valid hierarchy in one regex pass.
+
+    Returns None at the first thing it does not recognise; the token reader then
+    reads the file again and reports exactly what is wrong, or accepts the
+    unconventional spelling. Both readers build the same skeleton from a file
+    this one accepts.
+    """
+    start = _PLAIN_START.match(text)
+    if start is None:
+        return None
+    joints: list[Joint] = []
+    sites: list[EndSite] = []
+    slots: list[int] = []
+    stack: list[int] = []
+    position = start.end()
+    match = _PLAIN_NODE.match
+    while (node := match(text, position)) is not None:
+        position = node.end()
+        kind, name, offset, count, channel_text, site, close = node.groups()
+        if close is not None:
+            if not stack:
+                return None
+            stack.pop()
+        elif site is not None:
+            if not stack:
+                return None
+            sites.append(EndSite(stack[-1], tuple(map(float, site.split()))))  # type: ignore[arg-type]
+            slots.append(len(joints))
+        else:
+            channels = tuple(channel_text.split())
+            if (
+                (kind == "ROOT") == bool(stack)
+                or len(channels) != int(count)
+                or len(set(channels)) != len(channels)
+            ):
+                return None
+            parent = stack[-1] if stack else -1
+            joints.append(Joint(name, parent, tuple(map(float, offset.split())), channels))  # type: ignore[arg-type]
+            stack.append(len(joints) - 1)
+    if stack or not joints or text[position:].strip():
+        return None
+    try:
+        return Skeleton(tuple(joints), tuple(sites), tuple(slots))
+    except ValueError:
+        return None
+
+
+def _decode(data: bytes) -> str:
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+@dataclass(frozen=True)
+class _MotionHeader:
+    frames: int
+    frame_time: float
+    offset: int  # byte offset of the first motion line
+    line: int  # its line number
+
+
+def _read_motion_header(header: bytes, motion_end: int, path: str) -> _MotionHeader:
+    """Parse the ``Frames:`` and ``Frame Time:`` lines that follow MOTION."""
+    position = motion_end + 1  # past the MOTION line's newline
+    line_number = header.count(b"\n", 0, motion_end) + 1
+
+    def next_line(expected: str) -> str:
+        nonlocal position, line_number
+        while position < len(header):
+            end = header.find(b"\n", position)
+            end = len(header) if end < 0 else end
+            text = _decode(header[position:end]).strip()
+            position = end + 1
+            line_number += 1
+            if text:
+                return text
+        raise BVHError(f"expected {expected}, found the end of the file", path, line_number)
+
+    text = next_line("'Frames: <count>' after MOTION")
+    match = _FRAMES_LINE.match(text)
+    if match is None:
+        raise BVHError(
+            f"expected 'Frames: <count>' after MOTION, found {text[:40]!r}", path, line_number
+        )
+    if not match.group(1).isdigit():
+        raise BVHError(
+            f"expected a whole number of frames after 'Frames:', found {match.group(1)[:40]!r}",
+            path,
+            line_number,
+        )
+    frames = int(match.group(1))
+    text = next_line("'Frame Time: <seconds>' after 'Frames:'")
+    match = _FRAME_TIME_LINE.match(text)
+    if match is None:
+        raise BVHError(
+            f"expected 'Frame Time: <seconds>' after 'Frames:', found {text[:40]!r}",
+            path,
+            line_number,
+        )
+    try:
+        frame_time = float(match.group(1))
+    except ValueError:
+        frame_time = float("nan")
+    if not (np.isfinite(frame_time) and frame_time > 0):
+        raise BVHError(
+            f"expected a positive number of seconds after 'Frame Time:', "
+            f"found {match.group(1)[:40]!r}",
+            path,
+            line_number,
+        )
+    return _MotionHeader(frames, frame_time, min(position, len(header)), line_number + 1)
+
+
+def _motion_problem(
+    handle: IO[bytes], start_line: int, frames: int, labels: tuple[str, ...]
+) -> tuple[str, int]:
+    """Walk the motion block line by line and describe its first problem."""
+    columns = len(labels)
+    found = 0
+    line_number = start_line - 1
+    last_data_line = start_line - 1
+    for raw in handle:
+        line_number += 1
+        values = raw.split()
+        if not values:
+            continue
+        last_data_line = line_number
+        if found == frames:
+            return (
+                f"motion data continues after the {frames} frames 'Frames:' declares",
+                line_number,
+            )
+        if len(values) != columns:
+            ending = "" if raw.endswith(b"\n") else " (the file ends mid-line: truncated?)"
+            return (
+                f"expected {columns} values on the motion line of frame {found} "
+                f"(one per channel), found {len(values)}{ending}",
+                line_number,
+            )
+        for column, text in enumerate(values):
+            try:
+                if b"_" in text:  # Python's float() allows "1_0"; numpy does not
+                    raise ValueError(text)
+                value = float(text)
+            except ValueError:
+                shown = text.decode("latin-1")[:20]
+                return (
+                    f"value {shown!r} for channel {labels[column]} (frame {found}) is not a number",
+                    line_number,
+                )
+            if not np.isfinite(value):
+                return (
+                    f"value {value} for channel {labels[column]} (frame {found}) is not finite",
+                    line_number,
+                )
+        found += 1
+    if found < frames:
+        return (
+            f"truncated motion: 'Frames:' declares {frames} frames but the file holds {found}",
+            last_data_line,
+        )
+    return ("motion data could not be read", start_line)
+
+
+def _read_motion(
+    handle: IO[bytes], header: _MotionHeader, skeleton: Skeleton, path: str
+) -> NDArray[np.float64]:
+    columns = skeleton.channel_count
+
+    def fail() -> BVHError:
+        handle.seek(header.offset)
+        message, line = _motion_problem(
+            handle, header.line, header.frames, skeleton.channel_labels
+        )
+        return BVHError(message, path, line)
+
+    handle.seek(header.offset)
+    if header.frames == 0 or columns == 0:
+        if header.frames == 0 and handle.read(1 << 20).strip():
+            raise fail()
+        return np.zeros((header.frames, columns))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "input contained no data"
+            values = np.loadtxt(
+                handle, dtype=np.float64, comments=None, ndmin=2, encoding="bytes"
+            )
+    except ValueError:
+        raise fail() from None
+    if values.shape != (header.frames, columns) or not np.isfinite(values).all():
+        raise fail()
+    return values
+
+
+def _parse(handle: IO[bytes], path: str) -> tuple[Skeleton, NDArray[np.float64], float]:
+    data = _read_header_bytes(handle)
+    if not data.strip():
+        raise BVHError("the file is empty; expected a BVH file starting with HIERARCHY", path)
+    if b"\r" in data and b"\n" not in data:  # classic Mac OS line ends: CR alone
+        handle = io.BytesIO((data + handle.read()).replace(b"\r", b"\n"))
+        data = _read_header_bytes(handle)
+    motion = _find_motion_line(data)
+    hierarchy_bytes = data if motion is None else data[: motion[0]]
+    motion_line = None if motion is None else data.count(b"\n", 0, motion[0]) + 1
+    text = _decode(hierarchy_bytes)
+    skeleton = None if motion_line is None else _read_plain_hierarchy(text)
+    if skeleton is None:
+        hierarchy = _read_hierarchy(_Tokens(text, path, motion_line), motion_line)
+        try:
+            skeleton = hierarchy.skeleton()
+        except ValueError as error:
+            raise BVHError(str(error), path) from None
+    assert motion is not None  # _read_hierarchy raised otherwise
+    header = _read_motion_header(data, motion[1], path)
+    channels = _read_motion(handle, header, skeleton, path)
+    return skeleton, channels, header.frame_time
+
+
+def read_bvh(
+    path: str | os.PathLike[str],
+    *,
+    units: str | None = None,
+    scale: float | None = None,
+    name: str | None = None,
+) -> Take:
+    """Read a BVH file into a :class:`~previz.core.take.Take`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The BVH file.
+    units : str or None, keyword-only
+        The file's length unit (``"cm"``, ``"in"``, ``"m"``, … see
+        :data:`previz.core.stage.LENGTH_UNITS`); guessed from the skeleton's height
+        when neither ``units`` nor ``scale`` is given.
+    scale : float or None, keyword-only
+        Metres per file unit; overrides the unit's own scale.
+    name : str or None, keyword-only
+        Label for the take (default: the file's stem).
+
+    Returns
+    -------
+    Take
+        Channels as in the file, rate recovered from ``Frame Time``, placement Y-up
+        at the chosen scale.
+
+    Raises
+    ------
+    BVHError
+        Naming the file, the line and what was expected.
+    """
+    text_path = os.fspath(path)
+    if units is not None and units not in LENGTH_UNITS:
+        raise InputError(f"unknown length unit {units!r}; valid: {', '.join(LENGTH_UNITS)}")
+    if scale is not None and not (np.isfinite(scale) and scale > 0):
+        raise InputError(f"scale must be a positive number of metres per unit, got {scale!r}")
+    with open_input(path, "BVH file") as handle:
+        skeleton, channels, frame_time = _parse(handle, text_path)
+    take = Take(
+        skeleton=skeleton,
+        channels=channels,
+        rate=rate_from_frame_time(frame_time),
+        name=name if name is not None else Path(text_path).stem,
+        source=text_path,
+    )
+    if units is None and scale is None:
+        guess = guess_length_unit(take.skeleton_height())
+        units, scale = guess.unit or "unknown", guess.scale
+    elif scale is None:
+        scale = LENGTH_UNITS[units]  # type: ignore[index]
+    elif units is None:
+        units = next((u for u, m in LENGTH_UNITS.items() if math.isclose(m, scale)), None)
+    return replace(
+        take, units=units or "unknown", placement=Placement(scale=float(scale), up_axis="y")
+    )
+
+
+def _format_number(value: float, precision: int) -> str:
+    return f"{value:.{precision}f}"
+
+
+def _hierarchy_lines(skeleton: Skeleton, precision: int) -> list[str]:
+    lines = ["HIERARCHY"]
+    stack: list[int] = []
+
+    def close_to(parent: int) -> None:
+        while stack and stack[-1] != parent:
+            stack.pop()
+            lines.append("\t" * len(stack) + "}")
+
+    def offset_line(indent: str, offset: tuple[float, float, float]) -> str:
+        return f"{indent}OFFSET " + " ".join(_format_number(v, precision) for v in offset)
+
+    def end_sites_at(slot: int) -> None:
+        for site, site_slot in zip(skeleton.end_sites, skeleton.end_site_slots or (), strict=True):
+            if site_slot != slot:
+                continue
+            close_to(site.parent)
+            indent = "\t" * len(stack)
+            lines.extend(
+                [f"{indent}End Site", f"{indent}{{", offset_line(indent + "\t", site.offset),
+                 f"{indent}}}"]
+            )
+
+    for index, joint in enumerate(skeleton.joints):
+        end_sites_at(index)
+        close_to(joint.parent)
+        indent = "\t" * len(stack)
+        keyword = "ROOT" if joint.parent < 0 else "JOINT"
+        lines.extend([f"{indent}{keyword} {joint.name}", f"{indent}{{"])
+        lines.append(offset_line(indent + "\t", joint.offset))
+        if joint.channels:
+            lines.append(f"{indent}\tCHANNELS {len(joint.channels)} {' '.join(joint.channels)}")
+        stack.append(index)
+    end_sites_at(len(skeleton.joints))
+    close_to(-1)
+    return lines
+
+
+def write_bvh(
+    take: Take,
+    path: str | os.PathLike[str],
+    *,
+    precision: int = 6,
+    progress: Callable[[int], None] | None = None,
+) -> Path:
+    """Write a take as a BVH file (tabs, LF line ends, fixed-point numbers).
+
+    The joints, end sites and channel order are written as the take holds them,
+    so reading the file back gives the same skeleton and, to ``precision``
+    decimals, the same channels.
+
+    Parameters
+    ----------
+    take : Take
+        The take.
+    path : str or path-like
+        Output file; written under a temporary name and moved into place.
+    precision : int, keyword-only
+        Decimals for offsets and channel values.
+    progress : callable, keyword-only
+        Called after each block with the number of frames it held (the calls add
+        up to the frame count), e.g. a progress bar's ``update``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    lines = _hierarchy_lines(take.skeleton, precision)
+    lines += ["MOTION", f"Frames: {take.frame_count}", f"Frame Time: {take.frame_time:.10g}"]
+    row_format = " ".join([f"%.{precision}f"] * take.skeleton.channel_count) + "\n"
+    with atomic_output(path) as stream:
+        stream.write("\n".join(lines) + "\n")
+        channels = take.channels
+        for start in range(0, take.frame_count, _WRITE_BLOCK_ROWS):
+            block = channels[start : start + _WRITE_BLOCK_ROWS].tolist()
+            stream.write("".join([row_format % tuple(row) for row in block]))
+            if progress is not None:
+                progress(len(block))
+    return Path(path)

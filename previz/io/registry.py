@@ -1,0 +1,121 @@
+"""One table of file formats, keyed by extension.
+
+Each format names the module and functions that read and write it; modules are
+imported only when a format is used, so an optional dependency (usd-core, say)
+fails only for the format that needs it, with an install hint. Adding a format is
+one module plus one :class:`FileFormat` line in :data:`FORMATS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from previz.errors import FormatError
+
+__all__ = ["FORMATS", "FileFormat", "find_format", "read", "write"]
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """A file format previz reads and/or writes.
+
+    Parameters
+    ----------
+    name : str
+        Short name used by ``--format``.
+    extensions : tuple of str
+        Lower-case extensions including the dot.
+    kind : str
+        What the file holds: ``"take"`` (motion capture), …
+    module : str
+        Module holding the functions.
+    reader, writer : str or None
+        Function names in ``module``; None when the direction is not supported.
+    description : str
+        One line for help texts.
+    """
+
+    name: str
+    extensions: tuple[str, ...]
+    kind: str
+    module: str
+    reader: str | None
+    writer: str | None
+    description: str
+
+    def function(self, direction: str) -> Callable[..., Any]:
+        """Return the reader (``"read"``) or writer (``"write"``) function."""
+        attribute = self.reader if direction == "read" else self.writer
+        if attribute is None:
+            raise FormatError(f"previz cannot {direction} {self.name} files")
+        return getattr(importlib.import_module(self.module), attribute)
+
+
+FORMATS: tuple[FileFormat, ...] = (
+    FileFormat(
+        "bvh", (".bvh",), "take", "previz.io.bvh", "read_bvh", "write_bvh",
+        "Biovision hierarchy motion capture",
+    ),
+)
+
+
+def find_format(
+    path: str | os.PathLike[str], kind: str, *, name: str | None = None, direction: str = "read"
+) -> FileFormat:
+    """Return the format for a path (by extension) or by explicit name.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    kind : str
+        What the caller wants to read or write (``"take"``, …).
+    name : str or None, keyword-only
+        Format name that overrides the extension.
+    direction : str, keyword-only
+        ``"read"`` or ``"write"``.
+
+    Raises
+    ------
+    FormatError
+        Naming the file and the valid choices.
+    """
+    candidates = [
+        f for f in FORMATS
+        if f.kind == kind and (f.reader if direction == "read" else f.writer)
+    ]
+    if name is not None:
+        match = [f for f in candidates if f.name == name.lower()]
+        valid = ", ".join(f.name for f in candidates)
+        if not match:
+            raise FormatError(f"{os.fspath(path)}: unknown {kind} format {name!r}; valid: {valid}")
+        return match[0]
+    extension = Path(path).suffix.lower()
+    for candidate in candidates:
+        if extension in candidate.extensions:
+            return candidate
+    valid = ", ".join(ext for f in candidates for ext in f.extensions)
+    raise FormatError(
+        f"{os.fspath(path)}: cannot {direction} a {kind} from a {extension or 'extension-less'} "
+        f"file; valid extensions: {valid}"
+    )
+
+
+def read(
+    path: str | os.PathLike[str], kind: str, *, format: str | None = None, **options: Any
+) -> Any:
+    """Read a file of the given kind with the format its extension names."""
+    return find_format(path, kind, name=format).function("read")(path, **options)
+
+
+def write(
+    obj: Any, path: str | os.PathLike[str], kind: str, *, format: str | None = None, **options: Any
+) -> Any:
+    """Write an object to a file with the format its extension names."""
+    chosen = find_format(path, kind, name=format, direction="write")
+    return chosen.function("write")(obj, path, **options)

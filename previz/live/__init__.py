@@ -1,0 +1,1 @@
+"""Live device input (OSC, FreeD, OpenTrackIO) feeding the virtual camera."""

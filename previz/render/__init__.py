@@ -1,0 +1,1 @@
+"""Scene building and off-screen rendering with pyvista."""
