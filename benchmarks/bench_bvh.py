@@ -4,7 +4,8 @@ For every BVH file in ``../shared/data/bvh`` (or ``--data``), time
   - previz: ``read_take(path)`` then ``world_positions(raw=True)``,
   - pybvh:  ``read_bvh_file(path)`` then ``joint_positions()``,
   - bvhio:  ``readAsHierarchy(path)`` then every frame's ``loadPose`` and world positions,
-take the best of ``--repeat`` runs, check that the peers' positions agree with
+take the best of ``--repeat`` interleaved rounds (garbage collected before and
+paused during each timed call, as ``timeit`` does), check that the peers' positions agree with
 previz's, and print load, FK and total times with the ratio of the fastest peer's
 total to previz's (target: >= 2.0 on every file).
 
@@ -18,6 +19,7 @@ Run: ``python benchmarks/bench_bvh.py [--data DIR] [--repeat N] [--quick]``
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import subprocess
 import sys
@@ -36,53 +38,93 @@ DEFAULT_DATA = REPO.parent / "shared" / "data" / "bvh"
 NOT_RUN = float("nan")
 
 
-def best_of(repeat: int, run: Callable[[], object]) -> tuple[float, object]:
-    """Return the shortest wall time of ``repeat`` runs and the last result."""
-    times = []
-    result = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+class Contender:
+    """A reader timed as two steps, load then forward kinematics, min over rounds."""
+
+    def __init__(self, name: str, load: Callable[[Path], object],
+                 positions: Callable[[object], np.ndarray]) -> None:
+        self.name = name
+        self.load = load
+        self.positions = positions
+        self.load_times: list[float] = []
+        self.fk_times: list[float] = []
+        self.result: np.ndarray | None = None
+        self.error: str | None = None
+
+    def run(self, path: Path) -> None:
+        if self.error is not None:
+            return
+        # As timeit does: collect the previous runs' garbage first and keep the
+        # cycle collector out of the timed region, so no reader pays for another's.
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            loaded = self.load(path)
+            middle = time.perf_counter()
+            self.result = np.asarray(self.positions(loaded))
+            end = time.perf_counter()
+        except Exception as error:
+            self.error = f"rejects: {type(error).__name__}"
+            return
+        finally:
+            gc.enable()
+        self.load_times.append(middle - start)
+        self.fk_times.append(end - middle)
+
+    @property
+    def load_time(self) -> float:
+        return min(self.load_times, default=NOT_RUN)
+
+    @property
+    def fk_time(self) -> float:
+        return min(self.fk_times, default=NOT_RUN)
+
+    @property
+    def total(self) -> float:
+        return self.load_time + self.fk_time
 
 
-def time_previz(path: Path, repeat: int) -> tuple[float, float, np.ndarray]:
-    load, take = best_of(repeat, lambda: previz.read_take(path))
-    fk, positions = best_of(repeat, lambda: take.world_positions(raw=True))  # type: ignore[attr-defined]
-    return load, fk, positions  # type: ignore[return-value]
+def pybvh_positions(data: object) -> np.ndarray:
+    return data.joint_positions()  # type: ignore[attr-defined]
 
 
-def time_pybvh(path: Path, repeat: int) -> tuple[float, float, np.ndarray]:
-    import pybvh
-
-    load, data = best_of(repeat, lambda: pybvh.read_bvh_file(path))
-
-    def positions() -> np.ndarray:
-        data._node_positions_cached = None  # type: ignore[attr-defined]  # no cache between runs
-        return data.joint_positions()  # type: ignore[attr-defined]
-
-    fk, result = best_of(repeat, positions)
-    return load, fk, result  # type: ignore[return-value]
-
-
-def time_bvhio(path: Path, repeat: int) -> tuple[float, float, np.ndarray]:
-    import bvhio
-
-    load, root = best_of(repeat, lambda: bvhio.readAsHierarchy(str(path)))
+def bvhio_positions(root: object) -> np.ndarray:
     joints = [entry[0] for entry in root.layout()]  # type: ignore[attr-defined]
     frames = len(root.Keyframes)  # type: ignore[attr-defined]
+    out = np.empty((frames, len(joints), 3))
+    for frame in range(frames):
+        root.loadPose(frame)  # type: ignore[attr-defined]
+        for index, joint in enumerate(joints):
+            out[frame, index] = tuple(joint.PositionWorld)
+    return out
 
-    def positions() -> np.ndarray:
-        out = np.empty((frames, len(joints), 3))
-        for frame in range(frames):
-            root.loadPose(frame)  # type: ignore[attr-defined]
-            for index, joint in enumerate(joints):
-                out[frame, index] = tuple(joint.PositionWorld)
-        return out
 
-    fk, result = best_of(max(1, repeat // 5), positions)
-    return load, fk, result  # type: ignore[return-value]
+def contenders() -> list[Contender]:
+    import bvhio
+    import pybvh
+
+    return [
+        Contender("previz", previz.read_take, lambda take: take.world_positions(raw=True)),
+        Contender("pybvh", pybvh.read_bvh_file, pybvh_positions),
+        Contender("bvhio", lambda path: bvhio.readAsHierarchy(str(path)), bvhio_positions),
+    ]
+
+
+def measure(path: Path, repeat: int) -> list[Contender]:
+    """Time every reader in interleaved rounds, so a slow spell hits them all alike.
+
+    A reader whose first round took over a second gets two rounds in all.
+    """
+    racers = contenders()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for round_number in range(repeat):
+            for racer in racers:
+                slow = racer.total > 1.0
+                if not (slow and round_number >= 2):
+                    racer.run(path)
+    return racers
 
 
 def agreement(ours: np.ndarray, theirs: np.ndarray | None) -> str:
@@ -100,27 +142,23 @@ def run_files(data: Path, repeat: int) -> list[float]:
     print("-" * len(header))
     ratios = []
     for path in sorted(data.glob("*.bvh")):
-        load, fk, ours = time_previz(path, repeat)
-        totals: dict[str, float] = {}
-        agree: list[str] = []
-        for name, timer in (("pybvh", time_pybvh), ("bvhio", time_bvhio)):
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    peer_load, peer_fk, theirs = timer(path, repeat)
-            except Exception as error:
-                totals[name] = NOT_RUN
-                agree.append(f"{name} rejects: {type(error).__name__}")
-                continue
-            totals[name] = peer_load + peer_fk
-            agree.append(f"{name} {agreement(ours, np.asarray(theirs))}")
-        fastest = min((t for t in totals.values() if t == t), default=NOT_RUN)
-        ratio = fastest / (load + fk)
+        ours, *peers = measure(path, repeat)
+        assert ours.result is not None, ours.error
+        agree = [
+            f"{peer.name} {peer.error or agreement(ours.result, peer.result)}" for peer in peers
+        ]
+        fastest = min((p.total for p in peers if p.error is None), default=NOT_RUN)
+        ratio = fastest / ours.total
         ratios.append(ratio)
+        totals = {
+            peer.name: f"{peer.total * 1e3:>9.2f}ms" if peer.error is None else f"{'-':>11}"
+            for peer in peers
+        }
         print(
-            f"{path.name:<42} {ours.shape[0]:>6} {ours.shape[1]:>6} | "
-            f"{load * 1e3:>9.2f}ms {fk * 1e3:>5.2f}ms {(load + fk) * 1e3:>5.2f}ms | "
-            f"{totals['pybvh'] * 1e3:>9.2f}ms {totals['bvhio'] * 1e3:>9.2f}ms | "
+            f"{path.name:<42} {ours.result.shape[0]:>6} {ours.result.shape[1]:>6} | "
+            f"{ours.load_time * 1e3:>9.2f}ms {ours.fk_time * 1e3:>5.2f}ms "
+            f"{ours.total * 1e3:>5.2f}ms | "
+            f"{totals['pybvh']} {totals['bvhio']} | "
             f"{ratio:>5.2f}  {'; '.join(agree)}"
         )
     return ratios

@@ -9,6 +9,7 @@ order forward kinematics walks them in.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,6 +36,11 @@ CHANNEL_NAMES: tuple[str, ...] = (
 )
 
 Vector3 = tuple[float, float, float]
+
+_CHANNEL_SET = frozenset(CHANNEL_NAMES)
+# A name a BVH file can hold and give back unchanged: words without braces, one
+# space between them.
+_WRITABLE_NAME = re.compile(r"[^\s{}]+(?: [^\s{}]+)*")
 
 
 @dataclass(frozen=True)
@@ -141,9 +147,7 @@ class Skeleton:
             raise ValueError("a skeleton needs at least one joint")
         seen: set[str] = set()
         for index, joint in enumerate(self.joints):
-            if not joint.name or joint.name != " ".join(joint.name.split()) or any(
-                c in joint.name for c in "{}"
-            ):
+            if _WRITABLE_NAME.fullmatch(joint.name) is None:
                 raise ValueError(
                     f"joint name {joint.name!r} cannot be written to a file: names need "
                     f"text, single spaces between words and no braces"
@@ -156,12 +160,15 @@ class Skeleton:
             if joint.name in seen:
                 raise ValueError(f"joint name {joint.name!r} is used twice")
             seen.add(joint.name)
-            unknown = [c for c in joint.channels if c not in CHANNEL_NAMES]
-            if unknown:
+            if not _CHANNEL_SET.issuperset(joint.channels):
+                unknown = next(c for c in joint.channels if c not in _CHANNEL_SET)
                 raise ValueError(
-                    f"joint {joint.name!r} has unknown channel {unknown[0]!r}; "
+                    f"joint {joint.name!r} has unknown channel {unknown!r}; "
                     f"expected one of {', '.join(CHANNEL_NAMES)}"
                 )
+            if len(set(joint.channels)) != len(joint.channels):
+                twice = next(c for c in joint.channels if joint.channels.count(c) > 1)
+                raise ValueError(f"joint {joint.name!r} lists channel {twice} twice")
         for site in self.end_sites:
             if not 0 <= site.parent < len(self.joints):
                 raise ValueError(f"end site parent index {site.parent} is not a joint")
@@ -276,6 +283,21 @@ class Skeleton:
         counts = Counter(describe_channel_layout(j.channels) for j in self.joints)
         return ", ".join(f"{layout} x{count}" for layout, count in counts.items())
 
+    def _rest_points(self) -> list[Vector3]:
+        """Rest-pose points: joints in order, then end sites (offsets summed down the tree)."""
+        points: list[Vector3] = []
+        for joint in self.joints:
+            x, y, z = joint.offset
+            if joint.parent >= 0:
+                px, py, pz = points[joint.parent]
+                x, y, z = x + px, y + py, z + pz
+            points.append((x, y, z))
+        for site in self.end_sites:
+            px, py, pz = points[site.parent]
+            x, y, z = site.offset
+            points.append((x + px, y + py, z + pz))
+        return points
+
     def rest_positions(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Return joint and end-site positions in the rest pose (offsets only).
 
@@ -285,16 +307,13 @@ class Skeleton:
         end_sites : numpy.ndarray, shape (E, 3)
             Both in source units and axes, roots at their own offsets.
         """
-        points: list[tuple[float, float, float]] = []
-        for joint in self.joints:
-            x, y, z = joint.offset
-            if joint.parent >= 0:
-                px, py, pz = points[joint.parent]
-                x, y, z = x + px, y + py, z + pz
-            points.append((x, y, z))
-        joints = np.array(points, dtype=np.float64).reshape(-1, 3)
-        ends = joints[self.end_site_parents] + self.end_site_offsets
-        return joints, ends.reshape(-1, 3)
+        points = np.array(self._rest_points(), dtype=np.float64).reshape(-1, 3)
+        return points[: len(self.joints)], points[len(self.joints) :]
+
+    def rest_bounds(self) -> tuple[Vector3, Vector3]:
+        """Return the lowest and highest corner of the rest pose's box (joints and end sites)."""
+        xs, ys, zs = zip(*self._rest_points(), strict=True)
+        return (min(xs), min(ys), min(zs)), (max(xs), max(ys), max(zs))
 
     def height(self, up_axis: int = 1) -> float:
         """Return the rest-pose extent along the up axis, in source units.
@@ -309,6 +328,5 @@ class Skeleton:
         float
             Highest minus lowest joint or end site in the rest pose.
         """
-        joints, ends = self.rest_positions()
-        points = np.concatenate([joints, ends])[:, up_axis]
-        return float(points.max() - points.min())
+        low, high = self.rest_bounds()
+        return float(high[up_axis] - low[up_axis])

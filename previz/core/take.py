@@ -26,7 +26,7 @@ from previz.core.skeleton import Skeleton
 from previz.core.stage import LENGTH_UNITS, UnitGuess, guess_length_unit, source_to_stage
 from previz.core.time import format_rate, parse_rate
 
-__all__ = ["Placement", "Take"]
+__all__ = ["Placement", "Take", "rest_pose", "skeleton_height"]
 
 FrameSelection = int | slice | ArrayLike | None
 
@@ -93,12 +93,14 @@ def _interpolation_weights(
 
 
 def _nearest_equivalent_euler(
-    angles: NDArray[np.float64], reference: NDArray[np.float64], *, proper: bool
+    angles: NDArray[np.float64], reference: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Pick, of the two Euler triples of each rotation, the one nearest ``reference``.
 
-    Each angle is also moved by whole turns towards the reference, so interpolated
-    curves stay continuous with the source curves instead of jumping by 360°.
+    A Tait-Bryan triple (a, b, c) and (a + 180, 180 - b, c + 180) are the same
+    rotation. Each angle is also moved by whole turns towards the reference, so
+    interpolated curves stay continuous with the source curves instead of jumping
+    by 360°.
     """
 
     def unwrap(values: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -107,13 +109,72 @@ def _nearest_equivalent_euler(
     first = unwrap(angles)
     other = angles.copy()
     other[..., 0] += 180.0
-    other[..., 1] = -other[..., 1] if proper else 180.0 - other[..., 1]
+    other[..., 1] = 180.0 - other[..., 1]
     other[..., 2] += 180.0
     second = unwrap(other)
     use_second = np.sum((second - reference) ** 2, axis=-1) < np.sum(
         (first - reference) ** 2, axis=-1
     )
     return np.where(use_second[..., None], second, first)
+
+
+def rest_pose(skeleton: Skeleton, channels: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Return one frame of channels holding a skeleton's rest pose, shape (1, C).
+
+    Rotations are zero and position channels hold their joint's offset, except on
+    non-root joints of a take with frames, which keep the first frame's values:
+    files with 6-channel joints store the bone lengths there.
+
+    Parameters
+    ----------
+    skeleton : Skeleton
+    channels : numpy.ndarray, shape (F, C)
+        The take's channels (only frame 0 is read).
+    """
+    pose = np.zeros((1, skeleton.channel_count))
+    starts = skeleton.channel_starts
+    for index, joint in enumerate(skeleton.joints):
+        for k, channel in enumerate(joint.channels):
+            if channel.endswith("position"):
+                column = int(starts[index]) + k
+                if joint.parent >= 0 and channels.shape[0] > 0:
+                    pose[0, column] = channels[0, column]
+                else:
+                    pose[0, column] = joint.offset["XYZ".index(channel[0])]
+    return pose
+
+
+def skeleton_height(skeleton: Skeleton, channels: NDArray[np.float64], up_axis: int) -> float:
+    """Return how tall a skeleton stands, in source units.
+
+    The rest pose's extent along the up axis (see :func:`rest_pose`), unless that
+    pose is not upright (narrower along the up axis than 0.8 times its widest
+    horizontal extent: bones laid along X with rotations carrying the pose, as
+    some exporters write); then the median extent over up to 64 frames of the
+    performance.
+
+    Parameters
+    ----------
+    skeleton : Skeleton
+    channels : numpy.ndarray, shape (F, C)
+    up_axis : int
+        0, 1 or 2: the source's up axis.
+    """
+    frames = channels.shape[0]
+    if frames and any(j.position_axes for j in skeleton.joints if j.parent >= 0):
+        rest = forward_kinematics(skeleton, rest_pose(skeleton, channels))
+        points = np.concatenate([rest.positions[0], rest.end_positions[0]])
+        low, high = points.min(axis=0), points.max(axis=0)
+    else:
+        low, high = skeleton.rest_bounds()
+    extents = [h - lo for lo, h in zip(low, high, strict=True)]
+    across = max(extents[axis] for axis in range(3) if axis != up_axis)
+    if extents[up_axis] >= _UPRIGHT * across or frames == 0:
+        return float(extents[up_axis])
+    sample = np.linspace(0, frames - 1, min(frames, 64)).astype(int)
+    posed = forward_kinematics(skeleton, channels[sample])
+    heights = np.concatenate([posed.positions, posed.end_positions], axis=1)[:, :, up_axis]
+    return float(np.median(np.ptp(heights, axis=1)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -277,46 +338,13 @@ class Take:
     def rest_pose(self) -> NDArray[np.float64]:
         """Return one frame of channels holding the skeleton's rest pose, shape (1, C).
 
-        Rotations are zero and position channels hold their joint's offset, except
-        on non-root joints of a take with frames, which keep the first frame's
-        values: files with 6-channel joints store the bone lengths there.
+        See :func:`rest_pose`.
         """
-        pose = np.zeros((1, self.skeleton.channel_count))
-        starts = self.skeleton.channel_starts
-        for index, joint in enumerate(self.skeleton.joints):
-            for k, channel in enumerate(joint.channels):
-                if channel.endswith("position"):
-                    column = int(starts[index]) + k
-                    if joint.parent >= 0 and self.frame_count > 0:
-                        pose[0, column] = self.channels[0, column]
-                    else:
-                        pose[0, column] = joint.offset["XYZ".index(channel[0])]
-        return pose
+        return rest_pose(self.skeleton, self.channels)
 
     def skeleton_height(self) -> float:
-        """Return how tall the skeleton stands, in source units.
-
-        The rest pose's extent along the up axis (see :meth:`rest_pose`), unless
-        that pose is not upright (narrower along the up axis than 0.8 times its
-        widest horizontal extent: bones laid along X with rotations carrying the
-        pose, as some exporters write); then the median extent over up to 64
-        frames of the performance.
-        """
-        up = self.placement.up_index
-        skeleton = self.skeleton
-        if self.frame_count and any(j.position_axes for j in skeleton.joints if j.parent >= 0):
-            rest = forward_kinematics(skeleton, self.rest_pose())
-            joints, ends = rest.positions[0], rest.end_positions[0]
-        else:
-            joints, ends = skeleton.rest_positions()
-        extents = np.ptp(np.concatenate([joints, ends]), axis=0)
-        across = max(extents[axis] for axis in range(3) if axis != up)
-        if extents[up] >= _UPRIGHT * across or self.frame_count == 0:
-            return float(extents[up])
-        sample = np.linspace(0, self.frame_count - 1, min(self.frame_count, 64)).astype(int)
-        posed = forward_kinematics(skeleton, self.channels[sample])
-        points = np.concatenate([posed.positions, posed.end_positions], axis=1)[:, :, up]
-        return float(np.median(np.ptp(points, axis=1)))
+        """Return how tall the skeleton stands, in source units (see :func:`skeleton_height`)."""
+        return skeleton_height(self.skeleton, self.channels, self.placement.up_index)
 
     def suggested_scale(self) -> UnitGuess:
         """Guess the source unit from the skeleton's height (see :func:`guess_length_unit`)."""
@@ -476,12 +504,10 @@ class Take:
         axes: str, a: NDArray[np.float64], b: NDArray[np.float64], weight: NDArray[np.float64]
     ) -> NDArray[np.float64]:
         shortest = a + (((b - a + 180.0) % 360.0) - 180.0) * weight[:, None]
-        distinct_neighbours = len(axes) == 3 and axes[0] != axes[1] and axes[1] != axes[2]
-        if not distinct_neighbours:
+        if len(axes) < 3:  # one axis: exact; two: close enough between neighbours
             return shortest
         q = slerp(euler_to_quaternion(a, axes), euler_to_quaternion(b, axes), weight)
-        euler = quaternion_to_euler(q, axes)
-        return _nearest_equivalent_euler(euler, shortest, proper=axes[0] == axes[2])
+        return _nearest_equivalent_euler(quaternion_to_euler(q, axes), shortest)
 
     # ------------------------------------------------------------ timeline
     def frame_at(self, stage_time: ArrayLike, *, loop: bool = False) -> NDArray[np.float64]:

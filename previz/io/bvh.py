@@ -22,7 +22,7 @@ import os
 import re
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 
 from previz.core.skeleton import CHANNEL_NAMES, EndSite, Joint, Skeleton
 from previz.core.stage import LENGTH_UNITS, guess_length_unit
-from previz.core.take import Placement, Take
+from previz.core.take import Placement, Take, skeleton_height
 from previz.core.time import rate_from_frame_time
 from previz.errors import BVHError, InputError
 from previz.io.files import atomic_output, open_input
@@ -326,16 +326,17 @@ def _read_hierarchy(tokens: _Tokens, motion_line: int | None) -> _Hierarchy:
     return hierarchy
 
 
-_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_WORD = r"[^\s{}]+"
 # One node of a conventionally written hierarchy ("JOINT name {" OFFSET CHANNELS on
-# their own lines, keywords in capitals), an End Site, or a closing brace.
+# their own lines, keywords in capitals), an End Site, or a run of closing braces.
+# Numbers are words here and go through float(), as in the token reader.
 _PLAIN_NODE = re.compile(
     rf"""\s*(?:
-        (?P<kind>ROOT|JOINT)[ \t]+(?P<name>[^\s{{}}]+)\s*\{{\s*
-            OFFSET\s+(?P<offset>{_NUMBER}\s+{_NUMBER}\s+{_NUMBER})\s+
+        (?P<close>\}}(?:\s*\}})*)
+        | (?P<kind>ROOT|JOINT)[ \t]+(?P<name>{_WORD})\s*\{{\s*
+            OFFSET\s+(?P<offset>{_WORD}\s+{_WORD}\s+{_WORD})\s+
             CHANNELS[ \t]+(?P<count>[0-6])(?P<channels>(?:[ \t]+[XYZ](?:position|rotation))*)
-        | End[ \t]+Site\s*\{{\s*OFFSET\s+(?P<site>{_NUMBER}\s+{_NUMBER}\s+{_NUMBER})\s*\}}
-        | (?P<close>\}})
+        | End[ \t]+Site\s*\{{\s*OFFSET\s+(?P<site>{_WORD}\s+{_WORD}\s+{_WORD})\s*\}}
     )""",
     re.VERBOSE,
 )
@@ -359,35 +360,35 @@ def _read_plain_hierarchy(text: str) -> Skeleton | None:
     stack: list[int] = []
     position = start.end()
     match = _PLAIN_NODE.match
-    while (node := match(text, position)) is not None:
-        position = node.end()
-        kind, name, offset, count, channel_text, site, close = node.groups()
-        if close is not None:
-            if not stack:
-                return None
-            stack.pop()
-        elif site is not None:
-            if not stack:
-                return None
-            sites.append(EndSite(stack[-1], tuple(map(float, site.split()))))  # type: ignore[arg-type]
-            slots.append(len(joints))
-        else:
-            channels = tuple(channel_text.split())
-            if (
-                (kind == "ROOT") == bool(stack)
-                or len(channels) != int(count)
-                or len(set(channels)) != len(channels)
-            ):
-                return None
-            parent = stack[-1] if stack else -1
-            joints.append(Joint(name, parent, tuple(map(float, offset.split())), channels))  # type: ignore[arg-type]
-            stack.append(len(joints) - 1)
-    if stack or not joints or text[position:].strip():
-        return None
     try:
+        while (node := match(text, position)) is not None:
+            position = node.end()
+            close, kind, name, offset, count, channel_text, site = node.groups()
+            if close is not None:
+                for _ in range(close.count("}")):
+                    stack.pop()  # IndexError: a brace that closes nothing
+            elif site is not None:
+                sites.append(EndSite(stack[-1], _finite(site)))
+                slots.append(len(joints))
+            else:
+                channels = tuple(channel_text.split())
+                if (kind == "ROOT") == bool(stack) or len(channels) != int(count):
+                    return None
+                joints.append(Joint(name, stack[-1] if stack else -1, _finite(offset), channels))
+                stack.append(len(joints) - 1)
+        if stack or not joints or text[position:].strip():
+            return None
         return Skeleton(tuple(joints), tuple(sites), tuple(slots))
-    except ValueError:
+    except (ValueError, IndexError):  # for the token reader to explain
         return None
+
+
+def _finite(words: str) -> tuple[float, float, float]:
+    """Three finite numbers from a whitespace-separated string (ValueError otherwise)."""
+    x, y, z = map(float, words.split())
+    if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(z)):
+        raise ValueError(words)
+    return x, y, z
 
 
 def _decode(data: bytes) -> str:
@@ -603,22 +604,21 @@ def read_bvh(
         raise InputError(f"scale must be a positive number of metres per unit, got {scale!r}")
     with open_input(path, "BVH file") as handle:
         skeleton, channels, frame_time = _parse(handle, text_path)
-    take = Take(
-        skeleton=skeleton,
-        channels=channels,
-        rate=rate_from_frame_time(frame_time),
-        name=name if name is not None else Path(text_path).stem,
-        source=text_path,
-    )
     if units is None and scale is None:
-        guess = guess_length_unit(take.skeleton_height())
+        guess = guess_length_unit(skeleton_height(skeleton, channels, up_axis=1))
         units, scale = guess.unit or "unknown", guess.scale
     elif scale is None:
         scale = LENGTH_UNITS[units]  # type: ignore[index]
     elif units is None:
         units = next((u for u, m in LENGTH_UNITS.items() if math.isclose(m, scale)), None)
-    return replace(
-        take, units=units or "unknown", placement=Placement(scale=float(scale), up_axis="y")
+    return Take(
+        skeleton=skeleton,
+        channels=channels,
+        rate=rate_from_frame_time(frame_time),
+        units=units or "unknown",
+        placement=Placement(scale=float(scale), up_axis="y"),
+        name=name if name is not None else Path(text_path).stem,
+        source=text_path,
     )
 
 

@@ -331,7 +331,7 @@ def random_skeleton(rng: np.random.Generator, joints: int = 31) -> Skeleton:
         (),
         ("Zrotation",),
         ("Xrotation", "Yrotation"),
-        ("Zrotation", "Xrotation", "Zrotation"),
+        ("Yrotation", "Zrotation"),
         ("Yposition",),
         ("Xposition", "Zrotation", "Zposition"),
     ] + [tuple(f"{a}rotation" for a in order) for order in ORDERS]
@@ -497,11 +497,21 @@ def test_walk_skeleton_layout_summary():
         ((Joint("A", -1, (0, 0, 0), ()), Joint("B", 2, (0, 0, 0), ())), (), None, "parent index 2"),
         ((Joint("A", -1, (0, 0, 0), ()), Joint("A", 0, (0, 0, 0), ())), (), None, "used twice"),
         ((Joint("A", -1, (0, 0, 0), ("Xrot",)),), (), None, "unknown channel 'Xrot'"),
+        (
+            (Joint("A", -1, (0, 0, 0), ("Zrotation", "Xrotation", "Zrotation")),),
+            (),
+            None,
+            "lists channel Zrotation twice",
+        ),
+        ((Joint("A b", -1, (0, 0, 0), ()),), (), None, None),
         ((Joint("A", -1, (0, 0, 0), ()),), (EndSite(1, (0, 0, 0)),), None, "not a joint"),
         ((Joint("A", -1, (0, 0, 0), ()),), (EndSite(0, (0, 0, 0)),), (1, 1), "one entry"),
     ],
 )
 def test_skeleton_validation(joints, sites, slots, message):
+    if message is None:  # a valid counterpart: builds without complaint
+        assert Skeleton(joints, sites, slots).names == tuple(j.name for j in joints)
+        return
     with pytest.raises(ValueError, match=message):
         Skeleton(joints, sites, slots)
 

@@ -664,18 +664,3 @@ def test_rest_pose_and_height_with_bone_lengths_in_position_channels():
     np.testing.assert_array_equal(empty.rest_pose(), [[1.0, 2.0, 3.0, 0, 0, 0, 0, 0, 0, 0, 0, 0]])
 
 
-@pytest.mark.parametrize("axes", ["ZXZ", "YXY"])
-def test_resampled_proper_euler_joint_keeps_whole_turns(axes):
-    skeleton = Skeleton((Joint("R", -1, (0.0, 0.0, 0.0), tuple(f"{a}rotation" for a in axes)),))
-    t = np.arange(40)[:, None]
-    channels = 60.0 * np.sin(0.15 * t + np.array([0.0, 1.0, 2.0])) + np.array([720.0, 90.0, 0.0])
-    up = Take(skeleton, channels, 30).resampled(60).channels
-    assert up.shape == (79, 3)
-    # Source frames come back with their whole turns (720 + ...), not folded into +-180.
-    np.testing.assert_allclose(up[::2], channels, rtol=0, atol=1e-9)
-    assert np.abs(np.diff(up, axis=0)).max() < 6.0
-    for k in range(39):
-        expected = quat_matrix(
-            ref_slerp(ref_quat(channels[k], axes), ref_quat(channels[k + 1], axes), 0.5)
-        )
-        np.testing.assert_allclose(ref_matrix(up[2 * k + 1], axes), expected, atol=1e-10)
