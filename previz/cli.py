@@ -42,6 +42,10 @@ class _PrevizGroup(click.Group):
             raise
         except KeyboardInterrupt:
             _fail("interrupted", 130)
+        except BrokenPipeError:  # the reader went away (| head): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
         except Exception as error:
             if os.environ.get("PREVIZ_DEBUG"):
                 raise
@@ -214,6 +218,220 @@ def mocap_convert(file: str, output: str, fps: Fraction | None, start: int | Non
     click.echo(f"wrote {output}: {take.frame_count} frames at {format_rate(take.rate)} fps")
 
 
+# ----------------------------------------------------------------------- rig
+_COMMON_FOCALS = (18.0, 25.0, 35.0, 50.0, 75.0, 100.0, 135.0)
+
+
+def _library() -> Any:
+    from previz.io.datafiles import load_rig_library
+
+    return load_rig_library()
+
+
+@main.group()
+def rig() -> None:
+    """Camera bodies, lens kits and supports (the rigs/ data files)."""
+
+
+@rig.command("list")
+def rig_list() -> None:
+    """List every camera body, lens kit and camera support found."""
+    library = _library()
+    click.echo("camera bodies")
+    for body in library.cameras.values():
+        click.echo(f"  {body.name:<30} {body.display_name} ({len(body.modes)} sensor modes, "
+                   f"default {body.default_mode})")
+    click.echo("lens kits")
+    for kit in library.lens_kits.values():
+        lenses = ", ".join(lens.describe() for lens in kit.lenses)
+        squeeze = f", {kit.squeeze:g}x anamorphic" if kit.squeeze != 1 else ""
+        click.echo(f"  {kit.name:<30} {kit.display_name}{squeeze}: {lenses}")
+    click.echo("camera supports")
+    for support in library.supports.values():
+        low, high = support.height_range_m
+        click.echo(f"  {support.name:<30} {support.display_name}: up to "
+                   f"{support.max_speed_m_s:g} m/s, {support.max_acceleration_m_s2:g} m/s², "
+                   f"lens height {low:g}-{high:g} m")
+
+
+def _fov_rows(film_back: Any, squeeze: float, focals: list[tuple[str, float]],
+              aspect: float | None) -> list[str]:
+    from previz.core.lens import Lens, Optics
+
+    rows = [f"    {'lens':<14} {'focal':>8} {'h-fov':>8} {'v-fov':>8} {'d-fov':>8} {'35mm eq':>8}"]
+    for label, focal in focals:
+        optics = Optics(film_back, Lens(focal, squeeze=squeeze), aspect=aspect)
+        fov = optics.field_of_view()
+        rows.append(f"    {label:<14} {focal:>6g}mm {fov.horizontal:>7.2f}° {fov.vertical:>7.2f}° "
+                    f"{fov.diagonal:>7.2f}° {optics.equivalent_focal_mm():>6.1f}mm")
+    return rows
+
+
+def _kit_focals(kit: Any) -> list[tuple[str, float]]:
+    return [(lens.name if len(lens.focal_lengths) == 1 else f"{lens.name} @{focal:g}", focal)
+            for lens in kit.lenses for focal in lens.focal_lengths]
+
+
+@rig.command("show")
+@click.argument("name")
+@click.option("--mode", help="Sensor mode of a camera body (default: its default mode).")
+@click.option("--lens-kit", "kit_name", help="Lens kit to list fields of view for.")
+@click.option("--body", "body_spec", metavar="BODY[:MODE]",
+              help="Camera body a lens kit's fields of view are worked out on.")
+@click.option("--aspect", type=float, help="Output aspect (default: the sensor mode's own).")
+def rig_show(name: str, mode: str | None, kit_name: str | None, body_spec: str | None,
+             aspect: float | None) -> None:
+    """Show a body's sensor modes, a lens kit's lenses or a support's limits,
+    with the field of view of every lens."""
+    library = _library()
+    if name in library.cameras:
+        body = library.cameras[name]
+        chosen = body.mode(mode)
+        click.echo(f"{body.display_name} ({body.name}) — {body.path}")
+        if body.source:
+            click.echo(f"  source: {body.source}")
+        for item in body.modes:
+            mark = "*" if item.name == chosen.name else " "
+            sites = f"{item.photosites[0]} x {item.photosites[1]}" if item.photosites else "-"
+            click.echo(f"  {mark} {item.name:<28} {item.label:<26} {item.width_mm:6.2f} x "
+                       f"{item.height_mm:6.2f} mm  {sites:>13} photosites")
+        kit = library.lens_kit(kit_name) if kit_name else None
+        focals = _kit_focals(kit) if kit else [(f"{f:g}mm", f) for f in _COMMON_FOCALS]
+        title = kit.display_name if kit else "common focal lengths"
+        click.echo(f"  fields of view in {chosen.label} ({title}):")
+        for row in _fov_rows(chosen.film_back, kit.squeeze if kit else 1.0, focals, aspect):
+            click.echo(row)
+    elif name in library.lens_kits:
+        kit = library.lens_kits[name]
+        click.echo(f"{kit.display_name} ({kit.name}) — {kit.path}")
+        if kit.source:
+            click.echo(f"  source: {kit.source}")
+        click.echo(f"  squeeze {kit.squeeze:g}x")
+        for lens in kit.lenses:
+            close = f", close focus {lens.close_focus_m:g} m" if lens.close_focus_m else ""
+            click.echo(f"    {lens.name:<14} {lens.describe()}{close}")
+        spec = body_spec or next(iter(library.cameras), None)
+        if spec is not None:
+            body, chosen = library.body_and_mode(spec)
+            click.echo(f"  fields of view on {body.display_name}, {chosen.label}:")
+            for row in _fov_rows(chosen.film_back, kit.squeeze, _kit_focals(kit), aspect):
+                click.echo(row)
+    elif name in library.supports:
+        support = library.supports[name]
+        click.echo(f"{support.display_name} ({support.name}) — {support.path}")
+        click.echo(f"  max speed         {support.max_speed_m_s:g} m/s")
+        click.echo(f"  max acceleration  {support.max_acceleration_m_s2:g} m/s²")
+        click.echo(f"  lens height       {support.height_range_m[0]:g}-"
+                   f"{support.height_range_m[1]:g} m")
+        if support.max_pan_deg_s:
+            click.echo(f"  max pan rate      {support.max_pan_deg_s:g}°/s")
+        if support.max_tilt_deg_s:
+            click.echo(f"  max tilt rate     {support.max_tilt_deg_s:g}°/s")
+        if support.source:
+            click.echo(f"  source: {support.source}")
+    else:
+        names = sorted([*library.cameras, *library.lens_kits, *library.supports])
+        raise InputError(f"no rig called {name!r}; valid: {', '.join(names)}")
+
+
+# -------------------------------------------------------------------- camera
+@main.group()
+def camera() -> None:
+    """Camera paths: inspect and export (JSON, CSV, Nuke .chan, USD, Maya)."""
+
+
+def _read_path(path: str, fps: Fraction | None) -> Any:
+    from previz.io.registry import read
+
+    return read(path, "camera-path", rate=fps)
+
+
+def _rate_option(_ctx: Any, _param: Any, value: str | None) -> Fraction | None:
+    return None if value is None else _rate(value)
+
+
+@camera.command("info")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--fps", callback=_rate_option,
+              help="Frame rate, for files that do not record one.")
+def camera_info(path: str, fps: Fraction | None) -> None:
+    """Summarise a camera path: samples, time, frames, motion and lens."""
+    import numpy as np
+
+    from previz.core.time import format_rate
+
+    cam = _read_path(path, fps)
+    click.echo(path)
+    rate = f" at {format_rate(cam.rate)} fps" if cam.rate is not None else " (not on frames)"
+    click.echo(f"  samples    {len(cam)}{rate}, {cam.duration:.3f} s")
+    if cam.frames is not None:
+        click.echo(f"  frames     {int(cam.frames[0])}-{int(cam.frames[-1])}")
+    low, high = cam.positions.min(axis=0), cam.positions.max(axis=0)
+    click.echo(f"  position   x {low[0]:.3f}..{high[0]:.3f}  y {low[1]:.3f}..{high[1]:.3f}  "
+               f"z {low[2]:.3f}..{high[2]:.3f} m")
+    angles = cam.pan_tilt_roll() + 0.0  # no "-0.0"
+    names = ("pan", "tilt", "roll")
+    click.echo("  rotation   " + "  ".join(
+        f"{n} {angles[:, i].min():.1f}..{angles[:, i].max():.1f}°" for i, n in enumerate(names)))
+    click.echo(f"  motion     speed up to {cam.speed().max():.3f} m/s, acceleration up to "
+               f"{cam.acceleration().max():.3f} m/s²")
+    focus = cam.focus_m[np.isfinite(cam.focus_m)]
+    focus_text = f"{focus.min():.2f}..{focus.max():.2f} m" if focus.size else "infinity"
+    if focus.size and focus.size < len(cam):
+        focus_text += " and infinity"
+    click.echo(f"  lens       focal {cam.focal_mm.min():g}..{cam.focal_mm.max():g} mm, "
+               f"focus {focus_text}, f/{cam.f_stop.min():g}..{cam.f_stop.max():g}")
+    back = cam.camera.film_back
+    body = f" ({cam.camera.body})" if cam.camera.body else ""
+    click.echo(f"  film back  {back.width_mm:g} x {back.height_mm:g} mm{body}, "
+               f"squeeze {cam.camera.squeeze:g}")
+
+
+@camera.command("export")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The file to write; its extension picks the format.")
+@click.option("--format", "format_name", help="Format name, overriding the extension.")
+@click.option("--fps", callback=_rate_option,
+              help="Resample to this frame rate (24, 23.976, 24000/1001, ...).")
+@click.option("--rig", "rig_spec", metavar="BODY[:MODE]",
+              help="Camera body and sensor mode: sets the film back.")
+@click.option("--lens-kit", "kit_name", help="Lens kit: checks every focal length, sets squeeze.")
+@click.option("--support", "support_name",
+              help="Camera support to check the move against (dolly, crane, ...).")
+def camera_export(path: str, output: str, format_name: str | None, fps: Fraction | None,
+                  rig_spec: str | None, kit_name: str | None, support_name: str | None) -> None:
+    """Convert a camera path to another format (by the output's extension)."""
+    from dataclasses import replace
+
+    from previz.io.registry import write
+
+    cam = _read_path(path, fps)
+    if fps is not None:
+        cam = cam.on_frames(fps)
+    if rig_spec or kit_name:
+        library = _library()
+        info = cam.camera
+        if rig_spec:
+            body, mode = library.body_and_mode(rig_spec)
+            info = replace(info, film_back=mode.film_back, body=f"{body.name}:{mode.name}")
+        if kit_name:
+            kit = library.lens_kit(kit_name)
+            for index, focal in enumerate(cam.focal_mm.tolist()):
+                frame = f"frame {int(cam.frames[index])}" if cam.frames is not None else \
+                    f"sample {index}"
+                kit.lens_for(focal, where=f"{path}: {frame}: ")
+            info = replace(info, squeeze=kit.squeeze, lens_kit=kit.name)
+        cam = cam.with_camera(info)
+    if support_name:
+        report = cam.feasibility(_library().support(support_name))
+        click.echo(f"support {support_name}: {report}")
+    written = write(cam, output, "camera-path", format=format_name)
+    frames = (f", frames {int(cam.frames[0])}-{int(cam.frames[-1])}"
+              if cam.frames is not None else "")
+    click.echo(f"wrote {written}: {len(cam)} samples{frames}")
+
+
 # ---------------------------------------------------------------------- demo
 @main.command()
 @click.option("-o", "--output", default="previz-demo", show_default=True,
@@ -224,7 +442,7 @@ def demo(output: str) -> None:
 
     click.echo(f"previz demo: writing to {output}/")
     for item in run_demo(Path(output)):
-        click.echo(f"  {item.label:<22} {item.path}  ({item.summary})")
+        click.echo(f"  {item.label:<26} {item.path}  ({item.summary})")
 
 
 if __name__ == "__main__":  # pragma: no cover

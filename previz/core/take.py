@@ -298,6 +298,28 @@ class Take:
         """
         return self.forward_kinematics(frames, raw=raw, end_sites=False).positions
 
+    def world_positions_at(
+        self, stage_times: ArrayLike, *, loop: bool = False, raw: bool = False
+    ) -> NDArray[np.float64]:
+        """Return joint positions at stage times (seconds), interpolating between frames.
+
+        Parameters
+        ----------
+        stage_times : array_like of float
+            Seconds on the stage timeline (the placement's time offset applies).
+        loop : bool, keyword-only
+            Wrap around the take instead of holding its first/last frame.
+        raw : bool, keyword-only
+            The file's units and axes instead of stage metres.
+
+        Returns
+        -------
+        numpy.ndarray, shape (N, J, 3)
+        """
+        channels = self.interpolate(self.frame_at(stage_times, loop=loop), loop=loop)
+        kinematics = forward_kinematics(self.skeleton, channels, end_sites=False)
+        return kinematics.positions if raw else self._to_stage(kinematics).positions
+
     def stage_matrix(self) -> NDArray[np.float64]:
         """Return the 3×3 rotation from source axes to the stage (up axis and heading)."""
         return source_to_stage(self.placement.up_axis, self.placement.heading)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable
 from fractions import Fraction
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "format_rate",
     "parse_rate",
     "rate_from_frame_time",
+    "timecodes",
 ]
 
 #: The n*1000/1001 rates of NTSC-derived video, besides which every integer rate is standard.
@@ -132,3 +134,35 @@ def format_rate(rate: Fraction) -> str:
     if rate.denominator == 1:
         return str(rate.numerator)
     return f"{rate.numerator}/{rate.denominator} ({_short(float(rate), 3)})"
+
+
+def timecodes(frames: Iterable[int], rate: Fraction) -> list[str]:
+    """Return SMPTE timecodes of frame numbers counted from 00:00:00:00.
+
+    Drop-frame (``HH:MM:SS;FF``) is used where OpenTimelineIO uses it (29.97 and
+    59.94), through OpenTimelineIO; every other rate counts whole frames at its
+    nominal integer rate (23.976 counts as 24), as OpenTimelineIO does, with
+    the frame field widened for rates above 99 fps, which SMPTE does not define.
+
+    Parameters
+    ----------
+    frames : iterable of int
+        Frame numbers.
+    rate : Fraction
+        Frames per second.
+    """
+    numbers = [int(frame) for frame in frames]
+    nominal = max(1, round(float(rate)))
+    if rate.denominator == 1001 and nominal in (30, 60):
+        from opentimelineio import opentime  # drop-frame arithmetic: leave it to OTIO
+
+        fps = float(rate)
+        return [opentime.to_timecode(opentime.RationalTime(n, fps), fps) for n in numbers]
+    width = len(str(nominal - 1))
+    template = f"%02d:%02d:%02d:%0{max(2, width)}d"
+    day = nominal * 86400
+    return [
+        template % (n % day // (nominal * 3600), n // (nominal * 60) % 60, n // nominal % 60,
+                    n % nominal)
+        for n in numbers
+    ]

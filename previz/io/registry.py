@@ -61,6 +61,30 @@ FORMATS: tuple[FileFormat, ...] = (
         "bvh", (".bvh",), "take", "previz.io.bvh", "read_bvh", "write_bvh",
         "Biovision hierarchy motion capture",
     ),
+    FileFormat(
+        "json", (".json",), "camera-path", "previz.io.opentrackio_json", "read_json", "write_json",
+        "OpenTrackIO samples as a JSON array",
+    ),
+    FileFormat(
+        "jsonl", (".jsonl",), "camera-path", "previz.io.opentrackio_json", "read_json",
+        "write_jsonl", "OpenTrackIO samples as JSON Lines",
+    ),
+    FileFormat(
+        "csv", (".csv",), "camera-path", "previz.io.camera_csv", "read_csv", "write_csv",
+        "frame, timecode, position, pan/tilt/roll, lens",
+    ),
+    FileFormat(
+        "chan", (".chan",), "camera-path", "previz.io.nuke_chan", "read_chan", "write_chan",
+        "Nuke channel file (with a .chan.json sidecar)",
+    ),
+    FileFormat(
+        "usd", (".usda", ".usdc", ".usd"), "camera-path", "previz.io.usd_camera", "read_usd",
+        "write_usd", "USD camera (usd-core)",
+    ),
+    FileFormat(
+        "maya", (".ma",), "camera-path", "previz.io.maya_camera", "read_ma", "write_ma",
+        "Maya ASCII camera with animation curves",
+    ),
 )
 
 
@@ -100,9 +124,10 @@ def find_format(
         if extension in candidate.extensions:
             return candidate
     valid = ", ".join(ext for f in candidates for ext in f.extensions)
+    preposition = "from" if direction == "read" else "to"
     raise FormatError(
-        f"{os.fspath(path)}: cannot {direction} a {kind} from a {extension or 'extension-less'} "
-        f"file; valid extensions: {valid}"
+        f"{os.fspath(path)}: cannot {direction} a {kind} {preposition} a "
+        f"{extension or 'extension-less'} file; valid extensions: {valid}"
     )
 
 

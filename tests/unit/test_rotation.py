@@ -18,25 +18,17 @@ from previz.core.rotation import (
     quaternion_to_matrix,
     slerp,
 )
+from reference_math import rx, ry, rz
 
 TAIT_BRYAN = ["XYZ", "XZY", "YXZ", "YZX", "ZXY", "ZYX"]
 PROPER = ["ZXZ", "XYX", "YZY", "ZYZ"]
 
 
 # ------------------------------------------------------------------ reference code
-def rx(deg: float) -> np.ndarray:
-    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-    return np.array([[1.0, 0.0, 0.0], [0.0, c, -s], [0.0, s, c]])
 
 
-def ry(deg: float) -> np.ndarray:
-    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-    return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
 
 
-def rz(deg: float) -> np.ndarray:
-    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
-    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
 
 
 AXIS_MATRIX = {"X": rx, "Y": ry, "Z": rz}

@@ -664,3 +664,22 @@ def test_rest_pose_and_height_with_bone_lengths_in_position_channels():
     np.testing.assert_array_equal(empty.rest_pose(), [[1.0, 2.0, 3.0, 0, 0, 0, 0, 0, 0, 0, 0, 0]])
 
 
+
+
+def test_world_positions_at_stage_times_interpolates_and_offsets() -> None:
+    from previz.core.synthetic import walking_take
+
+    take = walking_take(2.0, 120).with_placement(time_offset=Fraction(1, 2))
+    positions = take.world_positions()
+    # stage time 0.5 s is the take's frame 0; 0.5 + 10/120 s its frame 10
+    at = take.world_positions_at([0.5, 0.5 + 10 / 120, 0.5 + 10.5 / 120])
+    np.testing.assert_allclose(at[0], positions[0], atol=1e-12)
+    np.testing.assert_allclose(at[1], positions[10], atol=1e-12)
+    # half way between frames 10 and 11 the root is half way too (root translation is linear)
+    np.testing.assert_allclose(at[2, 0], (positions[10, 0] + positions[11, 0]) / 2, atol=1e-12)
+    raw = take.world_positions_at([0.5], raw=True)
+    np.testing.assert_allclose(raw[0], take.world_positions(raw=True)[0], atol=1e-12)
+    # before the take starts its first frame holds; with loop it wraps
+    np.testing.assert_allclose(take.world_positions_at([0.0])[0], positions[0], atol=1e-12)
+    wrapped = take.world_positions_at([0.5 + take.frame_count / 120], loop=True)
+    np.testing.assert_allclose(wrapped[0], positions[0], atol=1e-12)
