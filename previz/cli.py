@@ -432,6 +432,160 @@ def camera_export(path: str, output: str, format_name: str | None, fps: Fraction
     click.echo(f"wrote {written}: {len(cam)} samples{frames}")
 
 
+# -------------------------------------------------------------------- render
+def _numbers(text: str, count: int, what: str) -> tuple[float, ...]:
+    import math
+
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != count or not all(math.isfinite(v) for v in values):
+        raise InputError(f"{what}: expected {count} comma-separated numbers, got {text!r}")
+    return values
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        width = height = 0
+    if not (16 <= width <= 16384 and 16 <= height <= 16384):
+        raise InputError(f"--size: expected WIDTHxHEIGHT in pixels (e.g. 1920x1080), got {text!r}")
+    return width, height
+
+
+def _performer(spec: str) -> Any:
+    """``FILE[@X,Y[,HEADING]]``: a take placed on the stage."""
+    path, _, place = spec.partition("@")
+    take = _read(path)
+    if place:
+        values = _numbers(place, len(place.split(",")), f"--performer {spec}")
+        if len(values) not in (2, 3):
+            raise InputError(f"--performer {spec}: expected FILE@X,Y or FILE@X,Y,HEADING")
+        take = take.with_placement(position=(values[0], values[1], 0.0),
+                                   heading=values[2] if len(values) == 3 else 0.0)
+    return take
+
+
+def _camera_info(body_spec: str | None, kit_name: str | None, focal: float, fit: str) -> Any:
+    from previz.core.camera_path import CameraInfo
+
+    info = CameraInfo(fit=fit)
+    if body_spec or kit_name:
+        from dataclasses import replace
+
+        library = _library()
+        if body_spec:
+            body, mode = library.body_and_mode(body_spec)
+            info = replace(info, film_back=mode.film_back, body=f"{body.name}:{mode.name}")
+        if kit_name:
+            kit = library.lens_kit(kit_name)
+            kit.lens_for(focal, where="--focal: ")
+            info = replace(info, squeeze=kit.squeeze, lens_kit=kit.name)
+    return info
+
+
+@main.command("render")
+@click.argument("set_spec", metavar="SET")
+@click.option("--at", "at", required=True, metavar="X,Y,Z", help="Camera position, stage metres.")
+@click.option("--pan", type=float, default=0.0, show_default=True,
+              help="Degrees, counter-clockwise from +Y seen from above.")
+@click.option("--tilt", type=float, default=0.0, show_default=True, help="Degrees, up positive.")
+@click.option("--roll", type=float, default=0.0, show_default=True, help="Degrees.")
+@click.option("--focal", type=float, default=35.0, show_default=True, help="Focal length, mm.")
+@click.option("--focus", type=float, default=None, help="Focus distance, m (default: infinity).")
+@click.option("--f-stop", "f_stop", type=float, default=2.8, show_default=True)
+@click.option("--body", "body_spec", metavar="BODY[:MODE]",
+              help="Camera body and sensor mode (default: 36 x 24 mm full frame).")
+@click.option("--lens-kit", "kit_name", help="Lens kit: checks the focal length, sets squeeze.")
+@click.option("--fit", type=click.Choice(["fill", "horizontal", "vertical", "overscan"]),
+              default="fill", show_default=True, help="How the frame sits on the film back.")
+@click.option("--size", "size_text", default="1920x1080", show_default=True, metavar="WxH")
+@click.option("--guide-aspect", "guide_aspects", multiple=True, metavar="RATIO",
+              help="Delivery aspect to mask and outline (2.39, 1.85, 16:9); repeatable.")
+@click.option("--no-guides", is_flag=True, help="No framing guides.")
+@click.option("--no-burnins", is_flag=True, help="No burn-in texts.")
+@click.option("--performer", "performers", multiple=True, metavar="BVH[@X,Y[,HEADING]]",
+              help="A BVH take drawn as a stand-in, optionally placed; repeatable.")
+@click.option("--time", "stage_time", type=float, default=0.0, show_default=True,
+              help="Stage time (seconds) the performers are posed at.")
+@click.option("--up", "up_axis", type=click.Choice(["y", "z"]), help="Set file's up axis.")
+@click.option("--units", type=click.Choice(_UNIT_CHOICES), help="Set file's length unit.")
+@click.option("--anti-aliasing", is_flag=True, help="Smooth edges (FXAA).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="PNG file to write.")
+def render_command(set_spec: str, at: str, pan: float, tilt: float, roll: float, focal: float,
+                   focus: float | None, f_stop: float, body_spec: str | None,
+                   kit_name: str | None, fit: str, size_text: str, guide_aspects: tuple[str, ...],
+                   no_guides: bool, no_burnins: bool, performers: tuple[str, ...],
+                   stage_time: float, up_axis: str | None, units: str | None,
+                   anti_aliasing: bool, output: str) -> None:
+    """Render one frame of SET (a set file or builtin:demo) from an explicit camera."""
+    import math
+
+    from previz.core.projection import ViewCamera
+    from previz.io.set_source import load_set
+    from previz.render.frame import FrameRenderer, lens_burnins
+    from previz.render.guides import Guides, parse_aspect
+
+    position = _numbers(at, 3, "--at")
+    size = _size(size_text)
+    if not (math.isfinite(focal) and focal > 0):
+        raise InputError(f"--focal: expected a positive focal length in mm, got {focal}")
+    aspects = []
+    for text in guide_aspects:
+        try:
+            aspects.append(parse_aspect(text))
+        except ValueError as error:
+            raise InputError(f"--guide-aspect: {error}") from None
+    info = _camera_info(body_spec, kit_name, focal, fit)
+    try:
+        view = ViewCamera.from_pan_tilt_roll(
+            position, (pan, tilt, roll), focal_mm=focal, size=size, camera=info,
+            focus_m=math.inf if focus is None else focus, f_stop=f_stop)
+    except ValueError as error:
+        raise InputError(f"camera: {error}") from None
+    model = load_set(set_spec, up_axis=up_axis, units=units)
+    for warning in model.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    takes = [_performer(spec) for spec in performers]
+    guides = None if no_guides else Guides(aspects=tuple(aspects))
+    burnins = None if no_burnins else lens_burnins(view, shot=model.name, body=info.body,
+                                                   lens=info.lens_kit)
+    with FrameRenderer(model, size, takes, guides=guides, anti_aliasing=anti_aliasing) as renderer:
+        written = renderer.save(view, output, stage_time=stage_time, burnins=burnins)
+    fov = view.optics.field_of_view()
+    click.echo(f"wrote {written}: {size[0]}x{size[1]}, {focal:g} mm, "
+               f"field of view {fov.horizontal:.1f} x {fov.vertical:.1f} deg")
+
+
+# -------------------------------------------------------------------- frames
+@main.command("frames")
+@click.argument("plan", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder for the stills (created if missing).")
+@click.option("--size", "size_text", metavar="WxH", help="Output size (default: the plan's).")
+@click.option("--no-guides", is_flag=True, help="No framing guides.")
+def frames_command(plan: str, output: str, size_text: str | None, no_guides: bool) -> None:
+    """Render a still of every mark and every shot of PLAN, headless."""
+    from previz.core.shotplan import validate_plan
+    from previz.io.shotplan_toml import read_plan
+    from previz.render.stills import render_plan_stills
+
+    library = _library()
+    shot_plan = validate_plan(read_plan(plan), library)
+    size = _size(size_text) if size_text else None
+    total = len(shot_plan.marks) + len(shot_plan.shots)
+    with _progress("rendering", total, threshold=2) as advance:
+        stills = render_plan_stills(shot_plan, library, output, size=size,
+                                    guides=not no_guides, progress=advance)
+    for still in stills:
+        frame = f" frame {still.frame}" if still.frame is not None else ""
+        click.echo(f"  {still.kind} {still.name}{frame}: {still.path}")
+    click.echo(f"wrote {len(stills)} stills to {output}")
+
+
 # ---------------------------------------------------------------------- demo
 @main.command()
 @click.option("-o", "--output", default="previz-demo", show_default=True,
@@ -443,6 +597,208 @@ def demo(output: str) -> None:
     click.echo(f"previz demo: writing to {output}/")
     for item in run_demo(Path(output)):
         click.echo(f"  {item.label:<26} {item.path}  ({item.summary})")
+
+
+
+
+# ----------------------------------------------------------------------- set
+@main.group("set")
+def set_group() -> None:
+    """3D sets (glTF/GLB, OBJ, PLY, STL, VTK): inspect what loads, in stage metres."""
+
+
+def _set_lines(file: str, facts: dict[str, Any]) -> list[str]:
+    """The readable table of `previz set info`."""
+    parts = facts["parts"]
+    lines = [
+        file,
+        f"  parts      {parts} part{'s' if parts != 1 else ''}: {facts['triangles']:,} triangles, "
+        f"{facts['vertices']:,} vertices, {facts['textures']} texture"
+        f"{'s' if facts['textures'] != 1 else ''}",
+    ]
+    if facts["bounds_m"] is not None:
+        low, high, size = facts["bounds_m"]["min"], facts["bounds_m"]["max"], facts["size_m"]
+        lines.append(f"  size       {size[0]:.3f} x {size[1]:.3f} x {size[2]:.3f} m (x, y, z)")
+        lines.append("  bounds     " + "  ".join(
+            f"{axis} {low[i]:.3f}..{high[i]:.3f}" for i, axis in enumerate("xyz")) + " m")
+    lines.append(f"  axes       {facts['up_axis'].upper()} up in the file (stage: Z up), "
+                 f"{facts['scale']:.6g} m per file unit")
+    guess = facts["suggested_scale"]
+    if guess is not None:
+        lines.append(f"  scale      {guess['metres_per_unit']:g} m per unit ({guess['unit']}) "
+                     f"suggested, not applied: {guess['reason']} (use --units {guess['unit']})")
+    return lines
+
+
+@set_group.command("info")
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("--up", "up_axis", type=click.Choice(["y", "z"], case_sensitive=False),
+              help="The file's up axis (default: y for glTF/OBJ, z for PLY/STL/VTK).")
+@click.option("--units", type=click.Choice(_UNIT_CHOICES),
+              help="The file's length unit (default: metres).")
+@click.option("--scale", type=float, help="Metres per file unit (instead of --units).")
+@click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
+def set_info(file: str, up_axis: str | None, units: str | None, scale: float | None,
+             as_json: bool) -> None:
+    """Show a set's parts, triangles, size in metres, axes, scale and textures."""
+    from previz.io.set_files import read_set, set_facts
+
+    if units is not None and scale is not None:
+        raise InputError("--units and --scale cannot be used together; give one")
+    model = read_set(file, up_axis=up_axis and up_axis.lower(), units=units, scale=scale)
+    facts = set_facts(model)
+    for warning in model.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if as_json:
+        click.echo(json.dumps(facts, indent=2))
+        return
+    for line in _set_lines(file, facts):
+        click.echo(line)
+
+
+# --------------------------------------------------------------------- shots
+@main.group()
+def shots() -> None:
+    """Shot plans (shots/*.toml): check them and list their shots."""
+
+
+def _shots_plan(path: str) -> Any:
+    """Read a plan and check it against the files it names and the rig library."""
+    from previz.core.shotplan import validate_plan
+    from previz.io.datafiles import load_rig_library
+    from previz.io.shotplan_toml import read_plan
+
+    return validate_plan(read_plan(path), load_rig_library())
+
+
+def _shots_rows(plan: Any) -> list[dict[str, Any]]:
+    from previz.core.time import timecodes
+
+    rows = []
+    for shot, (first, last) in zip(plan.shots, plan.frame_ranges(), strict=True):
+        tc_in, tc_out = timecodes([first, last + 1], plan.sequence.rate)
+        if shot.camera is not None:
+            trim = f" [{shot.camera_trim[0]}-{shot.camera_trim[1]}]" if shot.camera_trim else ""
+            source = f"camera {shot.camera}{trim}"
+        else:
+            source = "marks " + ", ".join(shot.marks)
+        rows.append({
+            "id": shot.id,
+            "first_frame": first,
+            "last_frame": last,
+            "duration": last - first + 1,
+            "handles": shot.handles,
+            "timecode_in": tc_in,
+            "timecode_out": tc_out,
+            "source": source,
+            "marks": list(shot.marks),
+            "camera": shot.camera,
+            "focal_mm": plan.focal(shot.id),
+            "description": shot.description,
+            "notes": shot.notes,
+            "tags": list(shot.tags),
+        })
+    return rows
+
+
+@shots.command("validate")
+@click.argument("plan", type=click.Path(dir_okay=False))
+def shots_validate(plan: str) -> None:
+    """Check a shot plan: keys and types, marks, frame ranges, files, bodies and lenses."""
+    checked = _shots_plan(plan)
+    click.echo(f"ok: {len(checked.shots)} shots, {len(checked.marks)} marks")
+
+
+@shots.command("list")
+@click.argument("plan", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the shots as JSON.")
+def shots_list(plan: str, as_json: bool) -> None:
+    """List a plan's shots: frames, duration, timecode, camera source, focal length, notes.
+
+    Frame ranges are inclusive; timecode out is the frame after the last one,
+    as an EDL counts it.
+    """
+    from previz.core.time import format_rate
+
+    checked = _shots_plan(plan)
+    rows = _shots_rows(checked)
+    sequence = checked.sequence
+    if as_json:
+        click.echo(json.dumps({
+            "plan": plan,
+            "title": sequence.title,
+            "rate": format_rate(sequence.rate).split(" ")[0],
+            "fps": float(sequence.rate),
+            "start_frame": sequence.start_frame,
+            "resolution": list(sequence.resolution),
+            "shots": rows,
+        }, indent=2))
+        return
+    click.echo(f"{sequence.title or plan}: {len(rows)} shots at {format_rate(sequence.rate)} fps, "
+               f"{sequence.resolution[0]}x{sequence.resolution[1]}")
+    header = (f"  {'id':<8} {'frames':<11} {'dur':>5} {'hnd':>4} {'tc in':<11} {'tc out':<11} "
+              f"{'focal':>6}  {'camera':<28} description")
+    click.echo(header)
+    for row in rows:
+        focal = f"{row['focal_mm']:g}mm" if row["focal_mm"] is not None else "file"
+        text = row["description"] + (f" ({row['notes']})" if row["notes"] else "")
+        frames = f"{row['first_frame']}-{row['last_frame']}"
+        click.echo(f"  {row['id']:<8} {frames:<11} "
+                   f"{row['duration']:>5} {row['handles']:>4} {row['timecode_in']:<11} "
+                   f"{row['timecode_out']:<11} {focal:>6}  {row['source']:<28} {text}".rstrip())
+
+
+# --------------------------------------------------------------------- scout
+@main.command("scout")
+@click.argument("set_spec", metavar="[SET]", required=False)
+@click.option("--plan", "plan_path", type=click.Path(dir_okay=False),
+              help="Shot plan TOML: its marks are loaded and saved back (created on the first "
+                   "save when the file does not exist).")
+@click.option("--rig", "body_spec", metavar="BODY[:MODE]",
+              help="Camera body and sensor mode (default: the plan's, else 36 x 24 mm full frame).")
+@click.option("--lens-kit", "kit_name",
+              help="Lens kit: one button per prime, the focal slider spans it (default: the "
+                   "plan's).")
+@click.option("--performer", "performers", multiple=True, metavar="BVH[@X,Y[,HEADING]]",
+              help="A BVH take drawn as a stand-in, optionally placed; repeatable (default: the "
+                   "plan's performers).")
+@click.option("--size", "size_text", metavar="WxH",
+              help="Output frame size (default: the plan's resolution, else 1920x1080).")
+@click.option("--aspect", "aspect", metavar="RATIO",
+              help="Delivery aspect the guides mask: 2.39, 1.85, 16:9 … (default: the plan's, "
+                   "else 2.39).")
+@click.option("--stills", "stills_dir", type=click.Path(file_okay=False),
+              help="Folder for snapshots (default: stills/ beside the plan, else here).")
+@click.option("--up", "up_axis", type=click.Choice(["y", "z"]), help="Set file's up axis.")
+@click.option("--units", type=click.Choice(_UNIT_CHOICES), help="Set file's length unit.")
+@click.option("--viewport", "viewport", type=click.Choice(["raster", "qt"]), default="raster",
+              show_default=True,
+              help="raster: render off-screen and show the image (fastest on a CPU renderer); "
+                   "qt: pyvistaqt OpenGL widget.")
+def scout_command(set_spec: str | None, plan_path: str | None, body_spec: str | None,
+                  kit_name: str | None, performers: tuple[str, ...], size_text: str | None,
+                  aspect: str | None, stills_dir: str | None, up_axis: str | None,
+                  units: str | None, viewport: str) -> None:
+    """Scout SET with a virtual camera: walk it with the shoot's lenses, mark shots, take stills.
+
+    SET is a set file or builtin:demo (default: the plan's set, else the demo
+    set). Marks are saved into the shot plan; the window asks for a file when
+    there is none. Keys in the view: W/A/S/D move, Q/E down/up, drag to look,
+    Shift faster, F fly/walk, M add a mark, Ctrl+S save, Ctrl+P snapshot.
+    """
+    from previz.errors import OperationError
+
+    try:
+        from previz.app.scout import run_scout
+    except ImportError as error:
+        raise OperationError(f"previz scout needs PySide6 and pyvistaqt ({error}); install "
+                             f"them with: pip install PySide6-Essentials pyvistaqt") from None
+    takes = [_performer(spec) for spec in performers]
+    code = run_scout(set_spec, plan=plan_path, body=body_spec, lens_kit=kit_name, takes=takes,
+                     resolution=_size(size_text) if size_text else None, delivery_aspect=aspect,
+                     stills_dir=stills_dir, up_axis=up_axis, units=units, viewport=viewport)
+    if code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,6 +25,7 @@ __all__ = ["DemoOutput", "run_demo", "tracking_shot"]
 _TRACK_DISTANCE_M = 2.5
 _LENS_HEIGHT_M = 1.55
 _KEY_EVERY_FRAMES = 24
+_STILL_SIZE = (960, 540)
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,10 @@ def run_demo(folder: Path) -> list[DemoOutput]:
 
     Steps: make the built-in performer (a 10 s walk at 120 fps), write it as BVH,
     read the file back as any user file would be read, export its joint
-    positions in stage metres, then plan a tracking camera move on it and export
-    the camera path in every camera format.
+    positions in stage metres, plan a tracking camera move on it and export
+    the camera path in every camera format; then copy the demo shot plan
+    (built-in set and performer) beside them and render a still of each of its
+    marks and shots.
 
     Parameters
     ----------
@@ -133,4 +136,33 @@ def run_demo(folder: Path) -> list[DemoOutput]:
     ):
         written = write(shot, folder / f"camera.{extension}", "camera-path")
         outputs.append(DemoOutput(label, Path(written), span))
+    outputs.extend(_plan_stills(folder))
     return outputs
+
+
+def builtin_plan_path() -> Path:
+    """The demo shot plan shipped with previz (``shots/demo.toml``)."""
+    return Path(__file__).resolve().parents[1] / "shots" / "demo.toml"
+
+
+def _plan_stills(folder: Path) -> list[DemoOutput]:
+    """Copy the demo shot plan into ``folder`` and render a still of each mark and shot."""
+    from previz.core.shotplan import validate_plan
+    from previz.io.datafiles import load_rig_library
+    from previz.io.files import atomic_output
+    from previz.io.shotplan_toml import read_plan
+    from previz.render.stills import render_plan_stills
+
+    plan_path = folder / "plan.toml"
+    with atomic_output(plan_path) as stream:
+        stream.write(builtin_plan_path().read_text(encoding="utf-8"))
+    library = load_rig_library()
+    plan = validate_plan(read_plan(plan_path), library)
+    stills = render_plan_stills(plan, library, folder / "stills", size=_STILL_SIZE)
+    return [
+        DemoOutput("shot plan (TOML)", plan_path,
+                   f"{len(plan.shots)} shots, {len(plan.marks)} marks on the demo set"),
+        DemoOutput("stills (PNG)", folder / "stills",
+                   f"{len(stills)} frames: every mark and every shot's first frame, "
+                   f"{_STILL_SIZE[0]}x{_STILL_SIZE[1]}"),
+    ]

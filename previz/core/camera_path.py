@@ -426,7 +426,9 @@ class CameraPath:
         """Return the path evaluated at other times (clamped to its time span).
 
         Rotation by slerp between the neighbouring samples, position by cubic
-        spline (``smooth``) or straight lines (``linear``), lens linearly.
+        spline (``smooth``) or straight lines (``linear``), focal length and
+        iris linearly, focus linearly in diopters (1 / distance, so a pull
+        towards infinity behaves as a focus ring does).
         """
         when = np.clip(np.atleast_1d(np.asarray(times, dtype=np.float64)), *self.times[[0, -1]])
         count = len(self)
@@ -455,9 +457,13 @@ class CameraPath:
 
         def lerp(values: NDArray[np.float64]) -> NDArray[np.float64]:
             a, b = values[lower], values[upper]
-            with np.errstate(invalid="ignore"):  # inf focus: inf + (inf - inf) * w
-                mixed = a + (b - a) * weight
-            return np.where(a == b, a, mixed)
+            return np.where(a == b, a, a + (b - a) * weight)
+
+        def focus_lerp(values: NDArray[np.float64]) -> NDArray[np.float64]:
+            # in diopters (1 / distance), as a focus ring turns: infinity is 0
+            with np.errstate(divide="ignore"):
+                mixed = 1.0 / lerp(1.0 / values)
+            return np.where(values[lower] == values[upper], values[lower], mixed)
 
         return replace(
             self,
@@ -466,7 +472,7 @@ class CameraPath:
             positions=positions,
             orientations=orientations,
             focal_mm=lerp(self.focal_mm),
-            focus_m=lerp(self.focus_m),
+            focus_m=focus_lerp(self.focus_m),
             f_stop=lerp(self.f_stop),
         )
 

@@ -320,6 +320,27 @@ class Take:
         kinematics = forward_kinematics(self.skeleton, channels, end_sites=False)
         return kinematics.positions if raw else self._to_stage(kinematics).positions
 
+    def pose_at(self, stage_times: ArrayLike, *, loop: bool = False) -> Kinematics:
+        """Return joint and end-site positions on the stage at stage times (seconds).
+
+        Like :meth:`world_positions_at`, with the end sites placed too (what a
+        stand-in needs to draw hands, feet and the top of the head).
+
+        Parameters
+        ----------
+        stage_times : array_like of float
+            Seconds on the stage timeline.
+        loop : bool, keyword-only
+            Wrap around the take instead of holding its first/last frame.
+
+        Returns
+        -------
+        Kinematics
+            Stage metres, Z up, placed.
+        """
+        channels = self.interpolate(self.frame_at(stage_times, loop=loop), loop=loop)
+        return self._to_stage(forward_kinematics(self.skeleton, channels, end_sites=True))
+
     def stage_matrix(self) -> NDArray[np.float64]:
         """Return the 3×3 rotation from source axes to the stage (up axis and heading)."""
         return source_to_stage(self.placement.up_axis, self.placement.heading)

@@ -109,14 +109,81 @@ class Table:
             raise self.error(key, f"expected {what}, found {value!r}")
         return (int(value[0]), int(value[1])) if integer else (float(value[0]), float(value[1]))
 
-    def tables(self, key: str) -> Iterator[Table]:
-        """The tables of an array of tables (``[[key]]``), each with its index in the path."""
+    def tables(self, key: str, *, optional: bool = False) -> Iterator[Table]:
+        """The tables of an array of tables (``[[key]]``), each with its index in the path.
+
+        With ``optional=True`` a missing key or an empty array gives no tables
+        instead of an error.
+        """
+        if optional and self.data.get(key) in (None, []):
+            return
         value = self._get(key, _MISSING)
         if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
             raise self.error(key, f"expected one or more [[{key}]] tables")
         base = f"{self.where}.{key}" if self.where else key
         for index, item in enumerate(value):
             yield Table(item, self.path, f"{base}[{index}]")
+
+    def integer(self, key: str, default: Any = _MISSING, *, minimum: int | None = None) -> Any:
+        """A whole number (``minimum`` or more when given)."""
+        value = self._get(key, default)
+        if value is default:
+            return value
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.error(key, f"expected a whole number, found {value!r}")
+        if minimum is not None and value < minimum:
+            raise self.error(key, f"expected a whole number >= {minimum}, found {value!r}")
+        return int(value)
+
+    def vector(self, key: str, length: int, default: Any = _MISSING) -> Any:
+        """``length`` finite numbers, as a tuple of floats."""
+        value = self._get(key, default)
+        if value is default:
+            return value
+        if (
+            not isinstance(value, list)
+            or len(value) != length
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+            or not all(math.isfinite(v) for v in value)
+        ):
+            raise self.error(key, f"expected {length} numbers, found {value!r}")
+        return tuple(float(v) for v in value)
+
+    def texts(self, key: str, default: Any = _MISSING) -> Any:
+        """A list of strings, as a tuple."""
+        value = self._get(key, default)
+        if value is default:
+            return value
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(key, f"expected a list of text, found {value!r}")
+        return tuple(value)
+
+    def integers(self, key: str, default: Any = _MISSING) -> Any:
+        """A list of whole numbers, as a tuple."""
+        value = self._get(key, default)
+        if value is default:
+            return value
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            raise self.error(key, f"expected a list of whole numbers, found {value!r}")
+        return tuple(int(v) for v in value)
+
+    def choice(self, key: str, choices: tuple[str, ...], default: Any = _MISSING) -> Any:
+        """A string that must be one of ``choices``."""
+        value = self.text(key, default)
+        if value is not default and value not in choices:
+            raise self.error(key, f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    def table(self, key: str, default: Any = _MISSING) -> Any:
+        """A sub-table (``[key]``) as a :class:`Table` with its key path."""
+        value = self._get(key, default)
+        if value is default:
+            return value
+        if not isinstance(value, dict):
+            raise self.error(key, f"expected a [{key}] table, found {value!r}")
+        return Table(value, self.path, f"{self.where}.{key}" if self.where else key)
 
     def only(self, *keys: str) -> None:
         """Raise on keys this table may not have, listing those it may."""

@@ -200,3 +200,11 @@ def test_demo_writes_real_outputs(tmp_path: Path) -> None:
     assert take.rate == 120
     with np.load(npz) as data:
         assert np.array_equal(data["positions"], take.world_positions())
+    # the shot plan it used is beside the outputs, and a still of every mark and shot
+    from previz.io.shotplan_toml import read_plan
+
+    plan = read_plan(folder / "plan.toml")
+    stills = sorted(p.name for p in (folder / "stills").iterdir())
+    assert len(stills) == len(plan.marks) + len(plan.shots)
+    assert all(name.endswith(".png") for name in stills)
+    assert str(folder / "plan.toml") in out

@@ -243,3 +243,13 @@ def test_matrices_hold_rotation_and_position() -> None:
     path = path_of([0.0], np.array([[1.0, 2.0, 3.0]]), np.array([[90.0, 0, 0]]))
     matrix = path.matrices()[0]
     np.testing.assert_allclose(matrix @ [0, 1, 0, 1], [0, 2, 3, 1], atol=1e-12)
+
+
+def test_focus_is_pulled_in_diopters_even_towards_infinity() -> None:
+    path = path_of([0.0, 1.0, 2.0], focus_m=np.array([2.0, 4.0, math.inf]))
+    halfway = path.sample([0.5, 1.5, 2.0]).focus_m
+    assert halfway[0] == pytest.approx(1 / ((1 / 2 + 1 / 4) / 2))  # 2.667 m, not 3 m
+    assert halfway[1] == pytest.approx(8.0)  # halfway from 4 m to infinity
+    assert math.isinf(halfway[2])
+    # landing exactly on a key keeps its value, next to an infinite one
+    assert path.sample([1.0]).focus_m[0] == pytest.approx(4.0)
