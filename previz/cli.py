@@ -402,7 +402,6 @@ def camera_info(path: str, fps: Fraction | None) -> None:
 def camera_export(path: str, output: str, format_name: str | None, fps: Fraction | None,
                   rig_spec: str | None, kit_name: str | None, support_name: str | None) -> None:
     """Convert a camera path to another format (by the output's extension)."""
-    from dataclasses import replace
 
     from previz.io.registry import write
 
@@ -413,15 +412,14 @@ def camera_export(path: str, output: str, format_name: str | None, fps: Fraction
         library = _library()
         info = cam.camera
         if rig_spec:
-            body, mode = library.body_and_mode(rig_spec)
-            info = replace(info, film_back=mode.film_back, body=f"{body.name}:{mode.name}")
+            info = info.on_body(*library.body_and_mode(rig_spec))
         if kit_name:
             kit = library.lens_kit(kit_name)
             for index, focal in enumerate(cam.focal_mm.tolist()):
                 frame = f"frame {int(cam.frames[index])}" if cam.frames is not None else \
                     f"sample {index}"
                 kit.lens_for(focal, where=f"{path}: {frame}: ")
-            info = replace(info, squeeze=kit.squeeze, lens_kit=kit.name)
+            info = info.with_lens_kit(kit)
         cam = cam.with_camera(info)
     if support_name:
         report = cam.feasibility(_library().support(support_name))
@@ -460,9 +458,10 @@ def _performer(spec: str) -> Any:
     path, _, place = spec.partition("@")
     take = _read(path)
     if place:
-        values = _numbers(place, len(place.split(",")), f"--performer {spec}")
-        if len(values) not in (2, 3):
+        count = len(place.split(","))
+        if count not in (2, 3):
             raise InputError(f"--performer {spec}: expected FILE@X,Y or FILE@X,Y,HEADING")
+        values = _numbers(place, count, f"--performer {spec}")
         take = take.with_placement(position=(values[0], values[1], 0.0),
                                    heading=values[2] if len(values) == 3 else 0.0)
     return take
@@ -472,17 +471,12 @@ def _camera_info(body_spec: str | None, kit_name: str | None, focal: float, fit:
     from previz.core.camera_path import CameraInfo
 
     info = CameraInfo(fit=fit)
-    if body_spec or kit_name:
-        from dataclasses import replace
-
-        library = _library()
-        if body_spec:
-            body, mode = library.body_and_mode(body_spec)
-            info = replace(info, film_back=mode.film_back, body=f"{body.name}:{mode.name}")
-        if kit_name:
-            kit = library.lens_kit(kit_name)
-            kit.lens_for(focal, where="--focal: ")
-            info = replace(info, squeeze=kit.squeeze, lens_kit=kit.name)
+    if body_spec:
+        info = info.on_body(*_library().body_and_mode(body_spec))
+    if kit_name:
+        kit = _library().lens_kit(kit_name)
+        kit.lens_for(focal, where="--focal: ")
+        info = info.with_lens_kit(kit)
     return info
 
 

@@ -449,10 +449,9 @@ class ScoutSession:
     def _make_camera_info(self) -> CameraInfo:
         info = CameraInfo(fit=self.fit, aspect=self.frame_aspect)
         if self.body_spec is not None and self.library is not None:
-            body, mode = self.library.body_and_mode(self.body_spec)
-            info = replace(info, film_back=mode.film_back, body=f"{body.name}:{mode.name}")
+            info = info.on_body(*self.library.body_and_mode(self.body_spec))
         if self.kit is not None:
-            info = replace(info, squeeze=self.kit.squeeze, lens_kit=self.kit.name)
+            info = info.with_lens_kit(self.kit)
         return info
 
     def set_body(self, spec: str | None) -> None:

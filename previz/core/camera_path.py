@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.interpolate import CubicSpline
 
 from previz.core.lens import FilmBack, Lens, Optics, SensorFit
+from previz.core.rig import CameraBody, LensKit, SensorMode
 from previz.core.rotation import (
     euler_to_quaternion,
     quaternion_to_euler,
@@ -138,6 +139,14 @@ class CameraInfo:
     aspect: float | None = None
     body: str = ""
     lens_kit: str = ""
+
+    def on_body(self, body: CameraBody, mode: SensorMode) -> CameraInfo:
+        """Return this camera with a rig body's sensor mode as film back (``body`` "BODY:MODE")."""
+        return replace(self, film_back=mode.film_back, body=f"{body.name}:{mode.name}")
+
+    def with_lens_kit(self, kit: LensKit) -> CameraInfo:
+        """Return this camera with a lens kit's squeeze and name."""
+        return replace(self, squeeze=kit.squeeze, lens_kit=kit.name)
 
     def optics(self, focal_mm: float, focus_m: float = math.inf, f_stop: float = 2.8) -> Optics:
         """Return the optics of this camera with a lens at the given settings."""

@@ -645,14 +645,13 @@ class ShotPlan:
         spec = self.body_spec(shot_id)
         if spec is not None:
             key = self._body_key(shot_id)
-            body, mode = _resolve(self.source, key, lambda: self._rig(library, key)
-                                  .body_and_mode(spec))
-            info = replace(info, film_back=mode.film_back, body=f"{body.name}:{mode.name}")
+            info = info.on_body(*_resolve(self.source, key, lambda: self._rig(library, key)
+                                          .body_and_mode(spec)))
         kit_name = self.camera.lens_kit
         if kit_name is not None:
             kit = _resolve(self.source, "camera.lens_kit",
                            lambda: self._rig(library, "camera.lens_kit").lens_kit(kit_name))
-            info = replace(info, squeeze=kit.squeeze, lens_kit=kit.name)
+            info = info.with_lens_kit(kit)
         return info
 
     def _body_key(self, shot_id: str) -> str:

@@ -42,8 +42,15 @@ def identifier(name: str, default: str = "camera") -> str:
     return f"_{cleaned}" if cleaned[0].isdigit() else cleaned
 
 
-def on_frames(path: CameraPath, rate: Any, target: str | os.PathLike[str]) -> CameraPath:
+def on_frames(
+    path: CameraPath, rate: Any, target: str | os.PathLike[str]
+) -> tuple[CameraPath, NDArray[np.int64], Fraction]:
     """The path with one sample per frame (at ``rate`` if given) for a frame-based file.
+
+    Returns
+    -------
+    tuple
+        The framed path, its frame numbers and its rate.
 
     Raises
     ------
@@ -51,9 +58,12 @@ def on_frames(path: CameraPath, rate: Any, target: str | os.PathLike[str]) -> Ca
         Naming ``target`` when the path has no rate and none is given.
     """
     try:
-        return path.on_frames(rate)
+        framed = path.on_frames(rate)
     except ValueError as error:
         raise InputError(f"{os.fspath(target)}: {error}") from None
+    assert framed.frames is not None
+    assert framed.rate is not None
+    return framed, framed.frames, framed.rate
 
 
 def path_on_frames(

@@ -52,10 +52,7 @@ def write_csv(
     InputError
         When the path has no frame rate and none is given.
     """
-    framed = on_frames(path, rate, target)
-    frames = framed.frames
-    assert frames is not None
-    assert framed.rate is not None
+    framed, frames, frame_rate = on_frames(path, rate, target)
     angles = framed.pan_tilt_roll()
     focus = np.char.mod("%.6f", framed.focus_m)
     focus[~np.isfinite(framed.focus_m)] = "inf"
@@ -66,7 +63,7 @@ def write_csv(
         stream.write(",".join(COLUMNS) + "\n")
         for start in range(0, len(framed), _BLOCK):
             stop = min(start + _BLOCK, len(framed))
-            codes = timecodes(frames[start:stop], framed.rate)
+            codes = timecodes(frames[start:stop], frame_rate)
             stream.write(
                 "".join(
                     _ROW % (frame, code, *row, focus_text, f_stop)

@@ -242,11 +242,8 @@ def write_ma(path: CameraPath, target: str | os.PathLike[str], **options: Any) -
     """
     where = os.fspath(target)
     settings = _check_options(where, options)
-    framed = on_frames(path, settings["rate"], where)
-    frames = framed.frames
-    assert frames is not None
-    assert framed.rate is not None
-    time_unit = _time_unit(framed.rate, where)
+    framed, frames, rate = on_frames(path, settings["rate"], where)
+    time_unit = _time_unit(rate, where)
     name = identifier(str(settings["camera_name"] or framed.name or "camera"))
     shape = f"{name}Shape"
     camera = framed.camera

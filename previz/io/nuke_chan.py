@@ -74,10 +74,7 @@ def write_chan(
     InputError
         When the path has no frame rate and none is given.
     """
-    framed = on_frames(path, rate, target)
-    frames = framed.frames
-    assert frames is not None
-    assert framed.rate is not None
+    framed, frames, frame_rate = on_frames(path, rate, target)
     optics = framed.camera.optics(float(framed.focal_mm[0]))
     aperture_w, aperture_h = optics.image_aperture_mm()
     vfov = np.degrees(2.0 * np.arctan(aperture_h / (2.0 * framed.focal_mm)))
@@ -96,7 +93,7 @@ def write_chan(
         "rotation_order": "ZXY",
         "up_axis": "y",
         "units": "m",
-        "rate": f"{framed.rate.numerator}/{framed.rate.denominator}",
+        "rate": f"{frame_rate.numerator}/{frame_rate.denominator}",
         "first_frame": int(frames[0]),
         "last_frame": int(frames[-1]),
         "film_back_mm": [framed.camera.film_back.width_mm, framed.camera.film_back.height_mm],

@@ -9,7 +9,6 @@ each mark and shot frame. This module does that, the same way for all of them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from functools import lru_cache
 
 from previz.core.camera_path import CameraInfo, CameraPath
@@ -21,7 +20,6 @@ from previz.core.take import Take
 from previz.errors import DataFileError, PrevizError
 
 __all__ = [
-    "BUILTIN_PERFORMER",
     "FramedStill",
     "builtin_performer",
     "mark_camera",
@@ -29,11 +27,8 @@ __all__ = [
     "plan_set",
     "plan_takes",
     "shot_views",
+    "timecode",
 ]
-
-#: The name that stands for the built-in walking performer in plans.
-BUILTIN_PERFORMER = "builtin:performer"
-
 
 @lru_cache(maxsize=1)
 def builtin_performer() -> Take:
@@ -89,13 +84,11 @@ def mark_camera(plan: ShotPlan, mark: Mark, library: RigLibrary | None) -> Camer
         if library is None:
             raise DataFileError(f"{plan.source}: marks: a camera body needs the rig library")
         try:
-            body, mode = library.body_and_mode(spec)
+            info = info.on_body(*library.body_and_mode(spec))
         except PrevizError as error:
             raise DataFileError(f"{plan.source}: mark {mark.name!r}: {error}") from None
-        info = replace(info, film_back=mode.film_back, body=f"{body.name}:{mode.name}")
     if plan.camera.lens_kit is not None and library is not None:
-        kit = library.lens_kit(plan.camera.lens_kit)
-        info = replace(info, squeeze=kit.squeeze, lens_kit=kit.name)
+        info = info.with_lens_kit(library.lens_kit(plan.camera.lens_kit))
     return info
 
 
@@ -161,4 +154,4 @@ def timecode(plan: ShotPlan, frame: int) -> str:
     """The timecode of a sequence frame (frame numbers count from 0 at 00:00:00:00)."""
     from previz.core.time import timecodes
 
-    return timecodes([frame], Fraction(plan.sequence.rate))[0]
+    return timecodes([frame], plan.sequence.rate)[0]

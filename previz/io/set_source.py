@@ -6,11 +6,12 @@ import os
 from pathlib import Path
 
 from previz.core.set_model import SetModel
+from previz.core.shotplan import BUILTIN_SETS
 
 __all__ = ["BUILTIN_DEMO", "is_builtin_demo", "load_set"]
 
 #: The name that stands for the built-in demo set (in plans and on the command line).
-BUILTIN_DEMO = "builtin:demo"
+BUILTIN_DEMO = BUILTIN_SETS[0]
 
 
 def is_builtin_demo(spec: str | os.PathLike[str]) -> bool:

@@ -176,10 +176,7 @@ def write_usd(path: CameraPath, target: str | os.PathLike[str], **options: Any) 
     """
     where = os.fspath(target)
     settings = _check_options(where, options)
-    framed = on_frames(path, settings["rate"], where)
-    frames = framed.frames
-    assert frames is not None
-    assert framed.rate is not None
+    framed, frames, frame_rate = on_frames(path, settings["rate"], where)
     destination = Path(target)
     if destination.suffix.lower() not in _EXTENSIONS:
         raise InputError(
@@ -191,7 +188,7 @@ def write_usd(path: CameraPath, target: str | os.PathLike[str], **options: Any) 
     up = settings["up_axis"]
     unit = settings["meters_per_unit"]
     tenths = 100.0 * unit  # millimetres per tenth of a scene unit
-    rate = float(framed.rate)
+    rate = float(frame_rate)
     times = frames.astype(np.float64).tolist()
     optics = framed.camera.optics(float(framed.focal_mm[0]))
     aperture_w, aperture_h = optics.image_aperture_mm()

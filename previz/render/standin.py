@@ -103,12 +103,12 @@ class StandIn:
         self.loop = loop
         self._chunks: dict[int, NDArray[np.float64]] = {}
         self.starts, self.ends = bone_segments(take)
-        point_count = len(take.skeleton.parents) + len(take.skeleton.end_site_parents)
+        self.point_count = len(take.skeleton.parents) + len(take.skeleton.end_site_parents)
         height = take.skeleton_height() * take.placement.scale
         self.radius = float(radius_m) if radius_m else _RADIUS_OF_HEIGHT * max(height, 0.5)
         self._tube_points, tube_triangles = _tube_template()
         self._ball_points, ball_triangles = _ball_template()
-        bones, balls = len(self.starts), point_count
+        bones, balls = len(self.starts), self.point_count
         tube_n, ball_n = len(self._tube_points), len(self._ball_points)
         triangles = np.concatenate([
             (tube_triangles[None] + tube_n * np.arange(bones)[:, None, None]).reshape(-1, 3),
@@ -134,7 +134,7 @@ class StandIn:
         """
         take = self.take
         if take.frame_count == 0:
-            return np.zeros((len(self.starts) + 1, 3))
+            return np.zeros((self.point_count, 3))
         position = float(take.frame_at([stage_time], loop=self.loop)[0])
         first = min(int(np.floor(position)), take.frame_count - 1)
         weight = position - first

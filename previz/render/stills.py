@@ -92,7 +92,7 @@ def render_plan_stills(
         for mark in plan.marks:
             view = mark_view(plan, mark, library, (width, height))
             burnins = lens_burnins(view, shot=f"mark {mark.name}",
-                                   body=view_body(plan, mark.body),
+                                   body=mark.body or plan.camera.body or "",
                                    lens=_lens_label(view, plan.camera.lens_kit or ""))
             path = target / f"mark-{safe_file_name(mark.name)}.png"
             renderer.save(view, path, stage_time=0.0, burnins=burnins)
@@ -109,8 +109,3 @@ def render_plan_stills(
             written.append(Still("shot", shot.id, still.frame, path))
             advance(1)
     return written
-
-
-def view_body(plan: ShotPlan, override: str | None) -> str:
-    """The body label a mark shows: its own, else the plan's."""
-    return override or plan.camera.body or ""
