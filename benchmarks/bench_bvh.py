@@ -111,19 +111,35 @@ def contenders() -> list[Contender]:
     ]
 
 
+# Small files get more rounds (as timeit's autorange does): a millisecond-long
+# call timed a handful of times measures the machine's noise, not the reader.
+_ROUND_BUDGET_S = 0.25
+_MAX_ROUNDS = 200
+
+
 def measure(path: Path, repeat: int) -> list[Contender]:
     """Time every reader in interleaved rounds, so a slow spell hits them all alike.
 
-    A reader whose first round took over a second gets two rounds in all.
+    Every reader gets the same rounds: at least ``repeat``, and more for fast
+    files (up to :data:`_MAX_ROUNDS`, while the slowest round of the first pass
+    fits :data:`_ROUND_BUDGET_S` that many times). A reader whose first round
+    took over a second gets two rounds in all.
     """
     racers = contenders()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for round_number in range(repeat):
+        rounds = repeat
+        for round_number in range(_MAX_ROUNDS):
+            if round_number >= rounds:
+                break
             for racer in racers:
                 slow = racer.total > 1.0
                 if not (slow and round_number >= 2):
                     racer.run(path)
+            if round_number == 0:
+                fastest = min((r.total for r in racers if r.error is None and r.total <= 1.0),
+                              default=1.0)
+                rounds = max(repeat, min(_MAX_ROUNDS, int(_ROUND_BUDGET_S / max(fastest, 1e-6))))
     return racers
 
 

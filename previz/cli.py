@@ -586,11 +586,17 @@ def frames_command(plan: str, output: str, size_text: str | None, no_guides: boo
               type=click.Path(file_okay=False), help="Folder for the outputs.")
 def demo(output: str) -> None:
     """Run the pipeline on built-in data (no downloads) and say where everything is."""
+    import time
+
     from previz.demo import run_demo
 
+    started = time.monotonic()
     click.echo(f"previz demo: writing to {output}/")
-    for item in run_demo(Path(output)):
-        click.echo(f"  {item.label:<26} {item.path}  ({item.summary})")
+    outputs = run_demo(Path(output), progress=lambda step: click.echo(f"  ... {step}", err=True))
+    for item in outputs:
+        click.echo(f"  {item.label:<28} {item.path}  ({item.summary})")
+    board = Path(output) / "storyboard.html"
+    click.echo(f"done in {time.monotonic() - started:.1f} s; open {board}")
 
 
 
@@ -795,5 +801,394 @@ def scout_command(set_spec: str | None, plan_path: str | None, body_spec: str | 
         sys.exit(code)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+
+# ----------------------------------------------------------------- playblast
+@main.command("playblast")
+@click.argument("plan", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder for <shot>/<shot>.<frame>.png and <shot>.mp4 (created if missing).")
+@click.option("--shots", "shot_list", metavar="ID[,ID...]",
+              help="Shots to render, comma-separated (default: every shot).")
+@click.option("--size", "size_text", metavar="WxH", help="Frame size (default: the plan's).")
+@click.option("--workers", type=click.IntRange(min=0),
+              help="Local render processes (default: one per CPU; 0: render in this process).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Render on a Dask cluster instead (pip install previz[farm]); its workers "
+                   "must import previz and see the plan and output folder at the same paths.")
+@click.option("--no-movie", is_flag=True, help="Write the PNG frames only, no .mp4.")
+@click.option("--max-frames", type=click.IntRange(min=1), metavar="N",
+              help="Render only the first N frames of each shot (quick checks).")
+def playblast_command(plan: str, output: str, shot_list: str | None, size_text: str | None,
+                      workers: int | None, scheduler: str | None, no_movie: bool,
+                      max_frames: int | None) -> None:
+    """Render every frame of PLAN's shots with guides and burn-ins, and a movie per shot."""
+    from previz.core.shotplan import validate_plan
+    from previz.io.shotplan_toml import read_plan
+    from previz.render.playblast import playblast, shot_frames
+
+    if scheduler is not None and workers is not None:
+        raise InputError("--workers and --scheduler cannot be used together; the cluster "
+                         "decides how many workers render")
+    if scheduler is not None:
+        from previz.render.farm import check_address
+
+        scheduler = check_address(scheduler)
+    shot_plan = validate_plan(read_plan(plan), _library())
+    chosen = None
+    if shot_list is not None:
+        chosen = [part.strip() for part in shot_list.split(",") if part.strip()]
+        if not chosen:
+            raise InputError(f"--shots: expected shot ids like 010,020; valid: "
+                             f"{', '.join(s.id for s in shot_plan.shots)}")
+        for shot_id in chosen:
+            shot_plan.index(shot_id)  # one line naming the plan and the valid ids
+    size = _size(size_text) if size_text else None
+    ids = chosen or [shot.id for shot in shot_plan.shots]
+    total = sum(len(shot_frames(shot_plan, shot_id, max_frames)) for shot_id in dict.fromkeys(ids))
+    with _progress("rendering", total, threshold=2) as advance:
+        results = playblast(shot_plan, output, shots=chosen, size=size, workers=workers,
+                            scheduler=scheduler, movie=not no_movie, max_frames=max_frames,
+                            progress=advance)
+    for result in results:
+        movie = f", movie {result.movie}" if result.movie is not None else ""
+        click.echo(f"  shot {result.shot_id} frames {result.first_frame}-{result.last_frame} "
+                   f"({result.frame_count}): frames {result.folder}{os.sep}{movie}")
+    click.echo(f"wrote {sum(r.frame_count for r in results)} frames of {len(results)} shots "
+               f"to {output}")
+
+
+# -------------------------------------------------------------------- device
+@main.group()
+def device() -> None:
+    """Tracked-device profiles (devices/*.toml): OSC apps, tracker bridges, FreeD, OpenTrackIO."""
+
+
+@device.command("list")
+def device_list() -> None:
+    """List the device profiles previz knows (built-in and PREVIZ_DEVICE_PATH)."""
+    from previz.io.device_toml import load_devices
+
+    for name, profile in sorted(load_devices().items()):
+        click.echo(f"{name:<14} {profile.protocol:<12} port {profile.port:<6} "
+                   f"{profile.description}")
+
+
+@device.command("show")
+@click.argument("name")
+def device_show(name: str) -> None:
+    """Show what a profile maps, its tables, calibration and filter (NAME or a .toml path)."""
+    from previz.io.device_toml import find_device
+
+    profile = find_device(name)
+    click.echo(f"{profile.name}  ({profile.path})")
+    click.echo(f"  protocol     {profile.protocol}, default port {profile.port}")
+    if profile.description:
+        click.echo(f"  about        {profile.description}")
+    click.echo(f"  axes         stage x, y, z = device {', '.join(profile.axes)}; camera "
+               f"{', '.join(profile.camera_axes)}; {profile.length_unit:g} m per unit")
+    for mapping in profile.mappings:
+        extra = []
+        if mapping.order:
+            extra.append(f"order {mapping.order}")
+        if mapping.args is not None:
+            extra.append(f"args {list(mapping.args)}")
+        if mapping.table:
+            extra.append(f"table {mapping.table}")
+        if mapping.channel == "record":
+            extra.append(mapping.mode)
+        more = f" ({', '.join(extra)})" if extra else ""
+        click.echo(f"  osc          {mapping.address:<32} → {mapping.channel}{more}")
+    for table_name, table in profile.tables.items():
+        pairs = ", ".join(f"{i:g}→{o:g}" for i, o in zip(table.inputs, table.outputs, strict=True))
+        click.echo(f"  table        {table_name}: {pairs}")
+    cal = profile.calibration
+    click.echo(f"  calibration  origin {list(cal.origin)} m, heading {cal.heading:g}°, "
+               f"scale {cal.scale:g}")
+    for part, settings in (("position", profile.filter.position),
+                           ("rotation", profile.filter.rotation)):
+        state = (f"min_cutoff {settings.min_cutoff:g} Hz, beta {settings.beta:g}, d_cutoff "
+                 f"{settings.d_cutoff:g} Hz" if settings.enabled else "off")
+        click.echo(f"  filter       {part}: {state}")
+    click.echo(f"  lens         {profile.focal_mm:g} mm, focus {profile.focus_m:g} m, "
+               f"f/{profile.f_stop:g} until the device sends its own")
+
+
+# -------------------------------------------------------------------- record
+def _listen(profile: Any, listen: str | None) -> tuple[str, int]:
+    from previz.live.udp import parse_listen
+
+    return parse_listen(listen, profile.port) if listen else ("127.0.0.1", profile.port)
+
+
+@main.command("record")
+@click.option("--device", "device_name", required=True, help="Device profile name or .toml path.")
+@click.option("--listen", metavar="HOST:PORT",
+              help="Interface and port (default 127.0.0.1 and the profile's port).")
+@click.option("--allow", "allow", multiple=True, metavar="ADDRESS",
+              help="Accept datagrams only from this sender address (repeatable).")
+@click.option("--duration", type=float, help="Stop after this many seconds (default: Ctrl-C).")
+@click.option("--trigger", is_flag=True,
+              help="Wait for the device's record trigger instead of recording at once.")
+@click.option("--slate", default="", help="Slate name written into the take.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The take file to write (.vtake); later trigger takes get _002, _003, ...")
+def record(device_name: str, listen: str | None, allow: tuple[str, ...], duration: float | None,
+           trigger: bool, slate: str, output: str) -> None:
+    """Record a camera take from a tracked device, headless, crash-safe.
+
+    Samples are journalled as they arrive (flushed at least every 50 ms), so
+    even a killed process leaves a take that `previz take recover` closes.
+    """
+    import signal
+    import threading
+    import time
+
+    from previz.io.device_toml import find_device
+    from previz.live.session import LiveSession
+
+    profile = find_device(device_name)
+    target = Path(output)
+    if target.suffix.lower() != ".vtake":
+        raise InputError(f"{output}: a take file ends in .vtake")
+    if target.exists():
+        raise InputError(f"{output}: exists already; pick a new take name")
+    if duration is not None and not duration > 0:
+        raise InputError(f"--duration {duration!r}: expected a positive number of seconds")
+    host, port = _listen(profile, listen)
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    session = LiveSession(profile, host=host, port=port, allow=allow or None,
+                          take_folder=target.parent, slate=slate)
+    names = iter([target] + [target.with_name(f"{target.stem}_{n:03d}.vtake")
+                             for n in range(2, 1000)])
+    session.next_take_path = lambda: next(names)  # type: ignore[method-assign]
+    session.on_event = lambda event: click.echo(f"  {event.kind:<10} {event.detail}", err=True)
+    bound = session.address
+    click.echo(f"listening on {bound[0]}:{bound[1]} for {profile.name} ({profile.protocol})",
+               err=True)
+    started = time.monotonic()
+    try:
+        with session:
+            if not trigger:
+                session.start_recording()
+            while not stop.is_set():
+                if duration is not None and time.monotonic() - started >= duration:
+                    break
+                stop.wait(0.1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    snapshot = session.stats.snapshot()
+    rejected = ", ".join(f"{k} {v}" for k, v in snapshot["rejected"].items() if v) or "none"
+    click.echo(f"received {snapshot['datagrams']} datagrams, {snapshot['samples']} samples; "
+               f"rejected: {rejected}", err=True)
+    for path in session.finished:
+        click.echo(f"wrote {path}")
+    if not session.finished:
+        click.echo("no take recorded", err=True)
+
+
+# ---------------------------------------------------------------------- take
+@main.group()
+def take() -> None:
+    """Recorded camera takes (.vtake): inspect and recover after a crash."""
+
+
+@take.command("info")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
+def take_info(path: str, as_json: bool) -> None:
+    """Summarise a take: device, slate, samples, duration, marks, state."""
+    from previz.live.journal import read_take_file
+
+    data = read_take_file(path)
+    if as_json:
+        click.echo(json.dumps({
+            "path": str(data.path), "header": data.header, "samples": len(data.samples),
+            "duration_s": data.duration, "rate_hz": data.rate, "marks": data.marks.tolist(),
+            "complete": data.complete, "recovered": data.recovered,
+        }, indent=2))
+        return
+    from previz.live.take_summary import take_summary
+
+    for line in take_summary(data):
+        click.echo(line)
+
+
+@take.command("recover")
+@click.argument("path", type=click.Path(dir_okay=False))
+def take_recover(path: str) -> None:
+    """Close a take a crash interrupted: keep every whole sample, mark it recovered."""
+    from previz.live.journal import read_take_file, recover_take
+
+    before = read_take_file(path)
+    if before.complete:
+        click.echo(f"{path}: complete already ({len(before.samples)} samples); nothing to do")
+        return
+    after = recover_take(path)
+    torn = f", dropped a torn last record ({before.torn_bytes} bytes)" if before.torn_bytes else ""
+    click.echo(f"recovered {path}: {len(after.samples)} samples over {after.duration:.3f} s{torn}")
+
+
+# ----------------------------------------------------------------------- osc
+@main.group()
+def osc() -> None:
+    """Send camera moves over the network as a device would (rehearsal, demos, tests)."""
+
+
+def _target(text: str, default_port: int) -> tuple[str, int]:
+    from previz.live.udp import parse_listen
+
+    host, port = parse_listen(text, default_port)
+    if port == 0:
+        raise InputError(f"--to {text!r}: give the receiver's port, e.g. 127.0.0.1:9000")
+    return host, port
+
+
+@osc.command("play")
+@click.argument("path", metavar="PATH_OR_TAKE", type=click.Path(dir_okay=False))
+@click.option("--device", "device_name", help="Profile to send as (default: previz, or the "
+              "protocol's built-in profile).")
+@click.option("--to", "to", required=True, metavar="HOST:PORT", help="Where to send.")
+@click.option("--rate", "rate_hz", type=float, default=60.0, show_default=True,
+              help="Samples per second.")
+@click.option("--protocol", type=click.Choice(["osc", "freed", "opentrackio"]),
+              help="Send FreeD or OpenTrackIO instead of the profile's OSC "
+                   "(opentrackio: stream to Unreal and other consumers).")
+@click.option("--encoding", type=click.Choice(["json", "cbor"]), default="json",
+              show_default=True, help="OpenTrackIO payload encoding.")
+@click.option("--messages", is_flag=True, help="OSC: separate messages instead of one bundle "
+              "per sample.")
+@click.option("--fast", is_flag=True, help="Send as fast as possible instead of in real time.")
+@click.option("--fps", callback=_rate_option, help="Frame rate, for files that need one.")
+def osc_play(path: str, device_name: str | None, to: str, rate_hz: float, protocol: str | None,
+             encoding: str, messages: bool, fast: bool, fps: Fraction | None) -> None:
+    """Send PATH_OR_TAKE (any camera path file or a .vtake) the way DEVICE would."""
+    from previz.io.device_toml import find_device
+    from previz.live.sender import path_datagrams, play_datagrams
+
+    cam = _read_path(path, fps)
+    name = device_name or {"freed": "freed", "opentrackio": "opentrackio"}.get(protocol or "",
+                                                                               "previz")
+    profile = find_device(name)
+    if protocol is not None and protocol != profile.protocol:
+        raise InputError(f"--protocol {protocol}: device {profile.name!r} speaks "
+                         f"{profile.protocol}; pick a {protocol} profile or leave --device out")
+    target = _target(to, profile.port)
+    times, samples = path_datagrams(cam, profile, rate_hz, bundle=not messages,
+                                    encoding=encoding)
+    click.echo(f"sending {len(samples)} samples ({cam.duration:.2f} s at {rate_hz:g}/s) as "
+               f"{profile.name} ({profile.protocol}) to {target[0]}:{target[1]}", err=True)
+    with _progress("sending", len(samples), threshold=2 if not fast else 10**9) as advance:
+        done = [0]
+
+        def progress(count: int) -> None:
+            advance(count - done[0])
+            done[0] = count
+
+        sent = play_datagrams(times, samples, target, realtime=not fast, progress=progress)
+    click.echo(f"sent {sent} datagrams")
+
+
+# -------------------------------------------------------------------- export
+def _name_list(text: str | None) -> list[str] | None:
+    """``"csv,json"`` → ``["csv", "json"]`` (None when the option was not given)."""
+    if text is None:
+        return None
+    return [name for name in (part.strip() for part in text.split(",")) if name]
+
+
+@main.command("export")
+@click.argument("plan", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder for the exports (created if missing).")
+@click.option("--format", "format_list", metavar="LIST",
+              help="Comma-separated: csv, json, otio, edl, html, cameras (default: all).")
+@click.option("--camera-format", "camera_list", metavar="LIST",
+              help="Camera path formats for 'cameras', comma-separated: json, jsonl, csv, chan, "
+                   "usda, usdc, ma (default: all).")
+@click.option("--size", "size_text", metavar="WxH",
+              help="Storyboard frame size (default: 640 wide at the plan's aspect).")
+def export_command(plan: str, output: str, format_list: str | None, camera_list: str | None,
+                   size_text: str | None) -> None:
+    """Export PLAN: shot list (CSV, JSON), timeline (OTIO, EDL), storyboard, camera paths.
+
+    Every file is written in full before any is moved into the folder, so a
+    failed export leaves nothing half-written. Timecode out is exclusive (the
+    frame after the last), as an EDL counts it.
+    """
+    from contextlib import ExitStack
+
+    from previz.export import EXPORT_FORMATS, export_plan
+    from previz.io.shotplan_toml import read_plan
+
+    formats = _name_list(format_list)
+    size = _size(size_text) if size_text else None
+    total = len(read_plan(plan).shots)
+    with ExitStack() as stack:
+        bar: list[Callable[[int], None]] = []
+
+        def advance(count: int) -> None:  # the bar starts with the first frame, after the checks
+            if not bar:
+                bar.append(stack.enter_context(_progress("rendering frames", total, threshold=2)))
+            bar[0](count)
+
+        outputs = export_plan(plan, output, formats=formats,
+                              camera_formats=_name_list(camera_list), size=size,
+                              progress=advance)
+    asked = {f.lower() for f in formats} if formats is not None else set(EXPORT_FORMATS)
+    click.echo(f"previz export: {plan} -> {output}/ "
+               f"({', '.join(f for f in EXPORT_FORMATS if f in asked)})")
+    for item in outputs:
+        click.echo(f"  {item.label:<26} {item.path}  ({item.summary})")
+
+
+# ---------------------------------------------------------------------- live
+@main.command("live")
+@click.option("--device", "device_name", required=True, help="Device profile name or .toml path.")
+@click.option("--listen", metavar="HOST:PORT",
+              help="Interface and port (default 127.0.0.1 and the profile's port).")
+@click.option("--set", "set_spec", metavar="SET",
+              help="Set file or builtin:demo (the default) the camera looks at.")
+@click.option("--rig", "body_spec", metavar="BODY[:MODE]",
+              help="Camera body and sensor mode: its film back frames the view "
+                   "(default: 36 x 24 mm full frame).")
+@click.option("--lens-kit", "kit_name", help="Lens kit: names the lens in the burn-ins, sets "
+              "the squeeze.")
+@click.option("--takes", "takes_dir", type=click.Path(file_okay=False),
+              help="Folder the takes are recorded to (default: here; created if missing).")
+@click.option("--slate", default="", help="Slate of the first take (editable in the window).")
+@click.option("--size", "size_text", metavar="WxH",
+              help="Output frame size; the view keeps its aspect (default 1920x1080).")
+@click.option("--viewport", "viewport", type=click.Choice(["raster", "qt"]), default="raster",
+              show_default=True,
+              help="raster: render off-screen and show the image (fastest on a CPU renderer); "
+                   "qt: pyvistaqt OpenGL widget.")
+def live_command(device_name: str, listen: str | None, set_spec: str | None,
+                 body_spec: str | None, kit_name: str | None, takes_dir: str | None, slate: str,
+                 size_text: str | None, viewport: str) -> None:
+    """Operate a live tracked camera: see the set through it, record takes, calibrate.
+
+    The view follows the device's filtered pose with the lens its encoders
+    report; Record (Ctrl+R) and Mark (M) write .vtake takes into the takes
+    folder; the telemetry panel plots the last 10 s and counts bad input.
+    """
+    from importlib.util import find_spec
+
+    from previz.errors import OperationError
+
+    try:
+        from previz.app.live import run_live  # PySide6 first: pyqtgraph then uses it
+
+        if find_spec("pyqtgraph") is None:
+            raise ImportError("No module named 'pyqtgraph'")
+    except ImportError as error:
+        raise OperationError(f"previz live needs PySide6, pyvistaqt and pyqtgraph ({error}); "
+                             f"install them with: pip install PySide6-Essentials pyvistaqt "
+                             f"pyqtgraph") from None
+    code = run_live(device_name, listen=listen, set_spec=set_spec, body=body_spec,
+                    lens_kit=kit_name, takes=takes_dir, slate=slate, viewport=viewport,
+                    resolution=_size(size_text) if size_text else None)
+    if code:
+        sys.exit(code)

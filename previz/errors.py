@@ -21,6 +21,7 @@ __all__ = [
     "InputError",
     "OperationError",
     "PrevizError",
+    "ProtocolError",
     "location",
 ]
 
@@ -89,6 +90,27 @@ class DataFileError(InputError):
 
 class FormatError(InputError):
     """A file format is unknown, or a file is not in the format its name says."""
+
+
+class ProtocolError(InputError):
+    """A network datagram (OSC, FreeD, OpenTrackIO) is not what its protocol says.
+
+    Receivers catch it, count the datagram by :attr:`kind` and go on; it never
+    stops a live session.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what was expected.
+    kind : str
+        Counter the receiver files the datagram under: ``"invalid"`` (malformed),
+        ``"checksum"``, ``"range"`` (NaN, inf or out-of-range values) or
+        ``"unsupported"`` (a valid packet of a kind previz does not use).
+    """
+
+    def __init__(self, message: str, kind: str = "invalid") -> None:
+        self.kind = kind
+        super().__init__(message)
 
 
 class OperationError(PrevizError, RuntimeError):

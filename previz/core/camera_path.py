@@ -501,7 +501,8 @@ class CameraPath:
             Number of the first frame (default: keep the path's).
         """
         frame_rate = parse_rate(rate)
-        count = math.floor(Fraction(self.duration).limit_denominator(10**9) * frame_rate + 1e-9) + 1
+        # 1e-6 frames of slack: files round times (OpenTrackIO JSON to nanoseconds)
+        count = math.floor(Fraction(self.duration).limit_denominator(10**9) * frame_rate + 1e-6) + 1
         times = self.times[0] + np.arange(count) / float(frame_rate)
         sampled = self.sample(times)
         return replace(

@@ -713,8 +713,8 @@ class ShotPlan:
             path = self._camera_from_file(index, read_camera)
             info = self.camera_info(shot_id, library, path.camera)
             start, end = self._trim_window(index, path)
-            if (last - first) / float(rate) > end - start + 1e-9:
-                have = math.floor((end - start) * float(rate) + 1e-9) + 1
+            if (last - first) / float(rate) > end - start + 1e-6 / float(rate):
+                have = math.floor((end - start) * float(rate) + 1e-6) + 1
                 raise _fail(
                     self.source, f"shots[{index}].camera",
                     f"{shot.camera} gives {have} frames at {float(rate):g} fps"

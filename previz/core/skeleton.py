@@ -41,6 +41,7 @@ _CHANNEL_SET = frozenset(CHANNEL_NAMES)
 # A name a BVH file can hold and give back unchanged: words without braces, one
 # space between them.
 _WRITABLE_NAME = re.compile(r"[^\s{}]+(?: [^\s{}]+)*")
+_WRITABLE_NAMES = re.compile(r"[^\s{}]+(?: [^\s{}]+)*(?:\n[^\s{}]+(?: [^\s{}]+)*)*")
 
 
 @dataclass(frozen=True)
@@ -145,32 +146,23 @@ class Skeleton:
     def __post_init__(self) -> None:
         if not self.joints:
             raise ValueError("a skeleton needs at least one joint")
-        seen: set[str] = set()
+        names = [joint.name for joint in self.joints]
+        # One regex pass over all names; the joint-by-joint loop below only runs
+        # to say which joint is wrong.
+        if _WRITABLE_NAMES.fullmatch("\n".join(names)) is None or len(set(names)) != len(names):
+            self._explain_names(names)
         for index, joint in enumerate(self.joints):
-            if _WRITABLE_NAME.fullmatch(joint.name) is None:
-                raise ValueError(
-                    f"joint name {joint.name!r} cannot be written to a file: names need "
-                    f"text, single spaces between words and no braces"
-                )
             if not -1 <= joint.parent < index:
                 raise ValueError(
                     f"joint {joint.name!r} has parent index {joint.parent}; "
                     f"parents must come before their children"
                 )
-            if joint.name in seen:
-                raise ValueError(f"joint name {joint.name!r} is used twice")
-            seen.add(joint.name)
-            if not _CHANNEL_SET.issuperset(joint.channels):
-                unknown = next(c for c in joint.channels if c not in _CHANNEL_SET)
-                raise ValueError(
-                    f"joint {joint.name!r} has unknown channel {unknown!r}; "
-                    f"expected one of {', '.join(CHANNEL_NAMES)}"
-                )
-            if len(set(joint.channels)) != len(joint.channels):
-                twice = next(c for c in joint.channels if joint.channels.count(c) > 1)
-                raise ValueError(f"joint {joint.name!r} lists channel {twice} twice")
+        for channels in {joint.channels for joint in self.joints}:
+            if not _CHANNEL_SET.issuperset(channels) or len(set(channels)) != len(channels):
+                self._explain_channels(channels)
+        joint_count = len(self.joints)
         for site in self.end_sites:
-            if not 0 <= site.parent < len(self.joints):
+            if not 0 <= site.parent < joint_count:
                 raise ValueError(f"end site parent index {site.parent} is not a joint")
         if self.end_site_slots is None:
             object.__setattr__(
@@ -178,21 +170,63 @@ class Skeleton:
             )
         elif len(self.end_site_slots) != len(self.end_sites):
             raise ValueError("end_site_slots needs one entry per end site")
+        reach = self._subtree_reach() if self.end_sites else []
         for site, slot in zip(self.end_sites, self.end_site_slots, strict=True):
             # Declared inside its parent's block: after the parent, and after only
             # joints that descend from it.
-            if not site.parent < slot <= len(self.joints) or any(
-                not self._descends(joint, site.parent) for joint in range(site.parent + 1, slot)
-            ):
+            if not site.parent < slot <= reach[site.parent] + 1:
                 raise ValueError(
                     f"an end site of {self.joints[site.parent].name!r} cannot come after "
                     f"{slot} joints: it must follow its parent and the parent's own descendants"
                 )
 
-    def _descends(self, joint: int, ancestor: int) -> bool:
-        while joint > ancestor:
-            joint = self.joints[joint].parent
-        return joint == ancestor
+    def _explain_names(self, names: list[str]) -> None:
+        seen: set[str] = set()
+        for name in names:
+            if _WRITABLE_NAME.fullmatch(name) is None:
+                raise ValueError(
+                    f"joint name {name!r} cannot be written to a file: names need "
+                    f"text, single spaces between words and no braces"
+                )
+            if name in seen:
+                raise ValueError(f"joint name {name!r} is used twice")
+            seen.add(name)
+
+    def _explain_channels(self, channels: tuple[str, ...]) -> None:
+        joint = next(j for j in self.joints if j.channels == channels)
+        if not _CHANNEL_SET.issuperset(channels):
+            unknown = next(c for c in channels if c not in _CHANNEL_SET)
+            raise ValueError(
+                f"joint {joint.name!r} has unknown channel {unknown!r}; "
+                f"expected one of {', '.join(CHANNEL_NAMES)}"
+            )
+        twice = next(c for c in channels if channels.count(c) > 1)
+        raise ValueError(f"joint {joint.name!r} lists channel {twice} twice")
+
+    def _subtree_reach(self) -> list[int]:
+        """For each joint p, the last index k such that joints p+1..k all descend from p.
+
+        Joints still "open" are always ancestors of the latest joint, so each step
+        looks at one ancestor chain: O(joints × depth).
+        """
+        count = len(self.joints)
+        reach = [count - 1] * count
+        open_joints: list[int] = []
+        for index, joint in enumerate(self.joints):
+            ancestors = set()
+            node = joint.parent
+            while node >= 0:
+                ancestors.add(node)
+                node = self.joints[node].parent
+            still_open = []
+            for candidate in open_joints:
+                if candidate in ancestors:
+                    still_open.append(candidate)
+                else:
+                    reach[candidate] = index - 1
+            still_open.append(index)
+            open_joints = still_open
+        return reach
 
     def __repr__(self) -> str:
         return (

@@ -326,69 +326,68 @@ def _read_hierarchy(tokens: _Tokens, motion_line: int | None) -> _Hierarchy:
     return hierarchy
 
 
-_WORD = r"[^\s{}]+"
-# One node of a conventionally written hierarchy ("JOINT name {" OFFSET CHANNELS on
-# their own lines, keywords in capitals), an End Site, or a run of closing braces.
-# Numbers are words here and go through float(), as in the token reader.
-_PLAIN_NODE = re.compile(
-    rf"""\s*(?:
-        (?P<close>\}}(?:\s*\}})*)
-        | (?P<kind>ROOT|JOINT)[ \t]+(?P<name>{_WORD})\s*\{{\s*
-            OFFSET\s+(?P<offset>{_WORD}\s+{_WORD}\s+{_WORD})\s+
-            CHANNELS[ \t]+(?P<count>[0-6])(?P<channels>(?:[ \t]+[XYZ](?:position|rotation))*)
-        | End[ \t]+Site\s*\{{\s*OFFSET\s+(?P<site>{_WORD}\s+{_WORD}\s+{_WORD})\s*\}}
-    )""",
-    re.VERBOSE,
-)
-_PLAIN_START = re.compile(r"\s*HIERARCHY\b")
+_EXACT_CHANNELS = frozenset(CHANNEL_NAMES)
 
 
 def _read_plain_hierarchy(text: str) -> Skeleton | None:
-    """Read a conventionally written, valid hierarchy in one regex pass.
+    """Read a conventionally written, valid hierarchy in one pass over its words.
 
-    Returns None at the first thing it does not recognise; the token reader then
-    reads the file again and reports exactly what is wrong, or accepts the
-    unconventional spelling. Both readers build the same skeleton from a file
-    this one accepts.
+    Conventional means keywords in capitals, one-word joint names followed by
+    ``{``, channel names spelled exactly. Returns None at the first thing it
+    does not recognise; the token reader then reads the file again and reports
+    exactly what is wrong, or accepts the unconventional spelling. Both readers
+    build the same skeleton from a file this one accepts.
     """
-    start = _PLAIN_START.match(text)
-    if start is None:
+    words = text.split()
+    if not words or words[0] != "HIERARCHY":
         return None
     joints: list[Joint] = []
     sites: list[EndSite] = []
     slots: list[int] = []
     stack: list[int] = []
-    position = start.end()
-    match = _PLAIN_NODE.match
+    total = 0.0
+    index, count = 1, len(words)
     try:
-        while (node := match(text, position)) is not None:
-            position = node.end()
-            close, kind, name, offset, count, channel_text, site = node.groups()
-            if close is not None:
-                for _ in range(close.count("}")):
-                    stack.pop()  # IndexError: a brace that closes nothing
-            elif site is not None:
-                sites.append(EndSite(stack[-1], _finite(site)))
-                slots.append(len(joints))
-            else:
-                channels = tuple(channel_text.split())
-                if (kind == "ROOT") == bool(stack) or len(channels) != int(count):
+        while index < count:
+            word = words[index]
+            if word == "}":
+                stack.pop()  # IndexError: a brace that closes nothing
+                index += 1
+            elif word == "JOINT" or word == "ROOT":
+                # JOINT name { OFFSET x y z CHANNELS n c1 .. cn
+                if (word == "ROOT") == bool(stack) or words[index + 2] != "{" \
+                        or words[index + 3] != "OFFSET" or words[index + 7] != "CHANNELS":
                     return None
-                joints.append(Joint(name, stack[-1] if stack else -1, _finite(offset), channels))
+                x, y, z = float(words[index + 4]), float(words[index + 5]), float(words[index + 6])
+                channel_count = int(words[index + 8])
+                channels = tuple(words[index + 9 : index + 9 + channel_count])
+                if not 0 <= channel_count <= 6 or len(channels) != channel_count \
+                        or not _EXACT_CHANNELS.issuperset(channels):
+                    return None
+                joints.append(Joint(words[index + 1], stack[-1] if stack else -1, (x, y, z),
+                                    channels))
                 stack.append(len(joints) - 1)
-        if stack or not joints or text[position:].strip():
+                total += x + y + z
+                index += 9 + channel_count
+            elif word == "End":
+                # End Site { OFFSET x y z }
+                if words[index + 1] != "Site" or words[index + 2] != "{" \
+                        or words[index + 3] != "OFFSET" or words[index + 7] != "}":
+                    return None
+                x, y, z = float(words[index + 4]), float(words[index + 5]), float(words[index + 6])
+                sites.append(EndSite(stack[-1], (x, y, z)))
+                slots.append(len(joints))
+                total += x + y + z
+                index += 8
+            else:
+                return None
+        # One check for every offset: a NaN or an infinity anywhere makes the sum
+        # non-finite (so does an overflow, which the token reader then sorts out).
+        if stack or not joints or not math.isfinite(total):
             return None
         return Skeleton(tuple(joints), tuple(sites), tuple(slots))
     except (ValueError, IndexError):  # for the token reader to explain
         return None
-
-
-def _finite(words: str) -> tuple[float, float, float]:
-    """Three finite numbers from a whitespace-separated string (ValueError otherwise)."""
-    x, y, z = map(float, words.split())
-    if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(z)):
-        raise ValueError(words)
-    return x, y, z
 
 
 def _decode(data: bytes) -> str:

@@ -105,7 +105,7 @@ class Table:
             or not all(math.isfinite(v) and v >= 0 for v in value)
             or (not integer and value[0] > value[1])
         ):
-            what = "two whole numbers" if integer else "[low, high] with 0 <= low <= high"
+            what = "two whole numbers >= 0" if integer else "[low, high] with 0 <= low <= high"
             raise self.error(key, f"expected {what}, found {value!r}")
         return (int(value[0]), int(value[1])) if integer else (float(value[0]), float(value[1]))
 

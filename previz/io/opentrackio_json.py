@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -33,9 +33,11 @@ from previz.core.rotation import euler_to_matrix, matrix_to_quaternion
 from previz.errors import FormatError, InputError
 from previz.io.files import atomic_output
 
-__all__ = ["read_json", "write_json", "write_jsonl"]
+__all__ = ["read_json", "sample_dict", "write_json", "write_jsonl"]
 
 _PROTOCOL = '{"name":"OpenTrackIO","version":[1,0,1]}'
+# The same protocol block as a value, for samples built as dicts.
+_PROTOCOL_VERSION = (1, 0, 1)
 _BLOCK = 8192
 # An f-stop written when a source never states one.
 _DEFAULT_F_STOP = 2.8
@@ -52,6 +54,75 @@ def _sample_template(with_rate: bool, with_focus: bool) -> str:
         '"rotation":{"pan":%.6f,"tilt":%.6f,"roll":%.6f}}],'
         '"lens":{"pinholeFocalLength":%.6f' + focus + ',"fStop":%.4f}}'
     )
+
+
+def sample_dict(
+    time_s: float,
+    position: Sequence[float],
+    pan_tilt_roll: Sequence[float],
+    focal_mm: float,
+    focus_m: float = math.inf,
+    f_stop: float = _DEFAULT_F_STOP,
+    *,
+    sequence: int = 0,
+    rate: Fraction | None = None,
+    static: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return one OpenTrackIO sample as a dict, with the fields the file writers write.
+
+    :func:`write_json` and :func:`write_jsonl` format the same fields as text
+    (numbers to 6 decimals, 4 for the f-stop); the live sender streams this dict.
+
+    Parameters
+    ----------
+    time_s : float
+        Sample time in seconds (≥ 0), written as ``timing.sampleTimestamp``.
+    position : sequence of 3 float
+        Stage position in metres (``transforms[0].translation``).
+    pan_tilt_roll : sequence of 3 float
+        Degrees, intrinsic Z-X-Y (``transforms[0].rotation``).
+    focal_mm, focus_m, f_stop : float
+        Lens values; an infinite focus distance leaves ``lens.focusDistance`` out.
+    sequence : int, keyword-only
+        ``timing.sequenceNumber``.
+    rate : Fraction, optional
+        ``timing.sampleRate`` when the samples are on frames.
+    static : dict, optional
+        A ``static`` block (camera, lens, tracker) to carry on this sample.
+
+    Returns
+    -------
+    dict
+        JSON-ready (only dicts, lists, str, int and float).
+    """
+    if not math.isfinite(time_s) or time_s < 0:
+        raise ValueError(f"sample time must be a finite number of seconds >= 0, got {time_s}")
+    seconds = math.floor(time_s)
+    nanoseconds = round((time_s - seconds) * 1e9)
+    if nanoseconds >= 1_000_000_000:
+        seconds, nanoseconds = seconds + 1, nanoseconds - 1_000_000_000
+    timing: dict[str, Any] = {"sampleTimestamp": {"seconds": seconds, "nanoseconds": nanoseconds}}
+    if rate is not None:
+        timing["sampleRate"] = {"num": rate.numerator, "denom": rate.denominator}
+    timing["sequenceNumber"] = int(sequence)
+    x, y, z = (float(v) for v in position)
+    pan, tilt, roll = (float(v) for v in pan_tilt_roll)
+    lens: dict[str, Any] = {"pinholeFocalLength": float(focal_mm)}
+    if math.isfinite(focus_m):
+        lens["focusDistance"] = float(focus_m)
+    lens["fStop"] = float(f_stop)
+    sample: dict[str, Any] = {} if static is None else {"static": static}
+    sample.update(
+        protocol={"name": "OpenTrackIO", "version": list(_PROTOCOL_VERSION)},
+        timing=timing,
+        transforms=[{
+            "id": "Camera",
+            "translation": {"x": x, "y": y, "z": z},
+            "rotation": {"pan": pan, "tilt": tilt, "roll": roll},
+        }],
+        lens=lens,
+    )
+    return sample
 
 
 def _static(path: CameraPath) -> dict[str, Any]:

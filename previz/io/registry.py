@@ -85,6 +85,10 @@ FORMATS: tuple[FileFormat, ...] = (
         "maya", (".ma",), "camera-path", "previz.io.maya_camera", "read_ma", "write_ma",
         "Maya ASCII camera with animation curves",
     ),
+    FileFormat(
+        "vtake", (".vtake",), "camera-path", "previz.io.camera_take", "read_vtake", None,
+        "camera take recorded live by previz record / previz live",
+    ),
 )
 
 

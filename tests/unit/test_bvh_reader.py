@@ -868,3 +868,47 @@ def test_shared_layouts(shared_bvh_dir):
         if path.is_file():
             summary = read_bvh(path).skeleton.layout_summary()
             assert set(summary.split(", ")) == expected, name
+
+
+# ------------------------------------------------------------- fast hierarchy path
+def _both_readers(text: str):
+    from previz.io import bvh
+
+    motion = text.index("MOTION")
+    head = text[:motion]
+    plain = bvh._read_plain_hierarchy(head)
+    line = text.count("\n", 0, motion) + 1
+    tokens = bvh._read_hierarchy(bvh._Tokens(head, "t.bvh", line), line).skeleton()
+    return plain, tokens
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda t: t,
+        lambda t: t.replace("\n", "\r\n"),
+        lambda t: t.replace("  ", "\t"),
+        lambda t: t.replace(" {", "{"),  # brace glued to the name: token reader only
+        lambda t: t.replace("Xrotation", "xrotation"),  # odd spelling: token reader only
+        lambda t: t.replace("CHANNELS 3", "CHANNELS\n3"),
+    ],
+)
+def test_fast_hierarchy_reader_agrees_with_the_token_reader(variant) -> None:
+    text = variant(
+        "HIERARCHY\nROOT Hips\n{\n  OFFSET 0 90 0\n  CHANNELS 6 Xposition Yposition Zposition "
+        "Zrotation Xrotation Yrotation\n  JOINT Chest\n  {\n    OFFSET 0 10 0\n    CHANNELS 3 "
+        "Zrotation Xrotation Yrotation\n    End Site\n    {\n      OFFSET 0 5 0\n    }\n  }\n"
+        "  JOINT Leg\n  {\n    OFFSET 5 -5 0\n    CHANNELS 3 Xrotation Yrotation Zrotation\n"
+        "    End Site\n    {\n      OFFSET 0 -40 0\n    }\n  }\n}\nMOTION\nFrames: 0\n"
+        "Frame Time: 0.04\n"
+    )
+    plain, tokens = _both_readers(text)
+    assert plain is None or plain == tokens
+    assert tokens.channel_count == 12
+
+
+def test_fast_hierarchy_reader_agrees_on_every_shared_file(shared_bvh_dir) -> None:
+    for path in sorted(shared_bvh_dir.glob("*.bvh")):
+        text = path.read_bytes().decode("latin-1")
+        plain, tokens = _both_readers(text)
+        assert plain == tokens, path.name
