@@ -914,6 +914,15 @@ def device_show(name: str) -> None:
 
 
 # -------------------------------------------------------------------- record
+def _is_group(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_multicast
+    except ValueError:
+        return False
+
+
 def _listen(profile: Any, listen: str | None) -> tuple[str, int]:
     from previz.live.udp import parse_listen
 
@@ -923,7 +932,10 @@ def _listen(profile: Any, listen: str | None) -> tuple[str, int]:
 @main.command("record")
 @click.option("--device", "device_name", required=True, help="Device profile name or .toml path.")
 @click.option("--listen", metavar="HOST:PORT",
-              help="Interface and port (default 127.0.0.1 and the profile's port).")
+              help="Interface and port (default 127.0.0.1 and the profile's port); a multicast "
+                   "group (239.135.1.1:55555) joins it.")
+@click.option("--interface", metavar="ADDRESS",
+              help="With a multicast --listen: the interface's address (default: the system's).")
 @click.option("--allow", "allow", multiple=True, metavar="ADDRESS",
               help="Accept datagrams only from this sender address (repeatable).")
 @click.option("--duration", type=float, help="Stop after this many seconds (default: Ctrl-C).")
@@ -932,8 +944,8 @@ def _listen(profile: Any, listen: str | None) -> tuple[str, int]:
 @click.option("--slate", default="", help="Slate name written into the take.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The take file to write (.vtake); later trigger takes get _002, _003, ...")
-def record(device_name: str, listen: str | None, allow: tuple[str, ...], duration: float | None,
-           trigger: bool, slate: str, output: str) -> None:
+def record(device_name: str, listen: str | None, interface: str | None, allow: tuple[str, ...],
+           duration: float | None, trigger: bool, slate: str, output: str) -> None:
     """Record a camera take from a tracked device, headless, crash-safe.
 
     Samples are journalled as they arrive (flushed at least every 50 ms), so
@@ -955,17 +967,21 @@ def record(device_name: str, listen: str | None, allow: tuple[str, ...], duratio
     if duration is not None and not duration > 0:
         raise InputError(f"--duration {duration!r}: expected a positive number of seconds")
     host, port = _listen(profile, listen)
+    multicast = None
+    if _is_group(host):
+        multicast, host = host, interface or "0.0.0.0"
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     session = LiveSession(profile, host=host, port=port, allow=allow or None,
-                          take_folder=target.parent, slate=slate)
+                          take_folder=target.parent, slate=slate, multicast=multicast)
     names = iter([target] + [target.with_name(f"{target.stem}_{n:03d}.vtake")
                              for n in range(2, 1000)])
     session.next_take_path = lambda: next(names)  # type: ignore[method-assign]
     session.on_event = lambda event: click.echo(f"  {event.kind:<10} {event.detail}", err=True)
     bound = session.address
-    click.echo(f"listening on {bound[0]}:{bound[1]} for {profile.name} ({profile.protocol})",
-               err=True)
+    where = (f"multicast group {multicast} port {bound[1]} (interface {host})" if multicast
+             else f"{bound[0]}:{bound[1]}")
+    click.echo(f"listening on {where} for {profile.name} ({profile.protocol})", err=True)
     started = time.monotonic()
     try:
         with session:
@@ -1061,9 +1077,12 @@ def _target(text: str, default_port: int) -> tuple[str, int]:
 @click.option("--messages", is_flag=True, help="OSC: separate messages instead of one bundle "
               "per sample.")
 @click.option("--fast", is_flag=True, help="Send as fast as possible instead of in real time.")
+@click.option("--interface", metavar="ADDRESS",
+              help="To a multicast group: the interface's address to send from.")
 @click.option("--fps", callback=_rate_option, help="Frame rate, for files that need one.")
 def osc_play(path: str, device_name: str | None, to: str, rate_hz: float, protocol: str | None,
-             encoding: str, messages: bool, fast: bool, fps: Fraction | None) -> None:
+             encoding: str, messages: bool, fast: bool, interface: str | None,
+             fps: Fraction | None) -> None:
     """Send PATH_OR_TAKE (any camera path file or a .vtake) the way DEVICE would."""
     from previz.io.device_toml import find_device
     from previz.live.sender import path_datagrams, play_datagrams
@@ -1087,7 +1106,8 @@ def osc_play(path: str, device_name: str | None, to: str, rate_hz: float, protoc
             advance(count - done[0])
             done[0] = count
 
-        sent = play_datagrams(times, samples, target, realtime=not fast, progress=progress)
+        sent = play_datagrams(times, samples, target, realtime=not fast, progress=progress,
+                              interface=interface)
     click.echo(f"sent {sent} datagrams")
 
 

@@ -15,9 +15,7 @@ events the device itself triggers (record, mark, slate) are found by polling
 
 from __future__ import annotations
 
-import gc
 import os
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -37,7 +35,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
     QVBoxLayout,
@@ -46,8 +43,10 @@ from PySide6.QtWidgets import (
 
 import previz.app.qt_compat  # noqa: F401  (before any Qt call)
 from previz.app.live_view import LiveCamera, TakeState
-from previz.app.live_viewport import VIEWPORTS, make_live_viewport
+from previz.app.live_viewport import make_live_viewport
+from previz.app.scout import SIDE_WIDTH, application, dock_side, ready_to_run, side_column
 from previz.app.telemetry import TelemetryPanel, copy_deque
+from previz.app.viewport_base import DEFAULT_VIEWPORT, check_viewport
 from previz.core.projection import ViewCamera
 from previz.core.set_model import SetModel
 from previz.errors import InputError, PrevizError
@@ -57,15 +56,11 @@ from previz.live.vcam import CameraSample
 __all__ = ["DEFAULT_VIEWPORT", "FRAME_INTERVAL_MS", "LiveWindow", "calibration_text",
            "live_application", "run_live"]
 
-DEFAULT_VIEWPORT = "raster"
-
 #: The UI frame period: the viewport follows the camera at about 30 frames per second.
 FRAME_INTERVAL_MS = 33
 
 #: Seconds without a sample before the burn-ins say the signal is lost.
 SIGNAL_TIMEOUT_S = 1.0
-
-_SIDE_WIDTH = 340
 
 _STYLE = """
 QPushButton#record { font-weight: bold; font-size: 15px; padding: 8px; }
@@ -85,12 +80,8 @@ def calibration_text(calibration: Any) -> str:
 
 
 def live_application() -> QApplication:
-    """The running QApplication, or a new one."""
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(sys.argv[:1])
-        app.setApplicationName("previz live")
-    return app  # type: ignore[return-value]
+    """The running QApplication, or a new one called ``previz live``."""
+    return application("previz live")
 
 
 class LiveWindow(QMainWindow):
@@ -157,30 +148,13 @@ class LiveWindow(QMainWindow):
         left.setSizes([700, 240])  # the view first; the splitter keeps the ratio
         left.setChildrenCollapsible(False)
 
-        side = QWidget()
-        side.setStyleSheet(_STYLE)
-        column = QVBoxLayout(side)
-        column.setContentsMargins(4, 4, 4, 4)
-        column.setSpacing(6)
+        side, column = side_column(_STYLE)
         for group, stretch in ((self._take_group(), 0), (self._takes_group(), 1),
                                (self._calibration_group(), 0), (self._device_group(), 0)):
             if not stretch:
                 group.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             column.addWidget(group, stretch)
-        scroll = QScrollArea()
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(_SIDE_WIDTH)
-        scroll.setMaximumWidth(_SIDE_WIDTH + 80)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 0)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        dock_side(self, left, side)
         self._add_shortcuts()
         self.setWindowTitle(f"previz live — {session.profile.name}")
         self.statusBar().showMessage(self._listening_text())
@@ -223,7 +197,7 @@ class LiveWindow(QMainWindow):
         folder_label = QLabel("Folder")
         where = str(self.session.take_folder.resolve())
         folder = QLabel(folder_label.fontMetrics().elidedText(
-            where, Qt.TextElideMode.ElideMiddle, _SIDE_WIDTH - 90))
+            where, Qt.TextElideMode.ElideMiddle, SIDE_WIDTH - 90))
         folder.setToolTip(where)
         folder.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         form.addRow(folder_label, folder)
@@ -560,8 +534,7 @@ def run_live(
     from previz.io.set_source import BUILTIN_DEMO, load_set
     from previz.live.udp import parse_listen
 
-    if viewport not in VIEWPORTS:
-        raise InputError(f"unknown viewport {viewport!r}; valid: {', '.join(VIEWPORTS)}")
+    check_viewport(viewport)
     profile = find_device(device)
     host, port = parse_listen(listen, profile.port) if listen else ("127.0.0.1", profile.port)
     library = None
@@ -581,8 +554,7 @@ def run_live(
         session.start()
         window.resize(1600, 900)
         window.show()
-        gc.collect()
-        gc.freeze()  # fewer collector pauses while the camera moves
+        ready_to_run()  # fewer collector pauses while the camera moves
         return int(app.exec())
     finally:
         if window is not None:

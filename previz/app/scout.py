@@ -39,25 +39,19 @@ from previz.app.marks_panel import MarksPanel
 from previz.app.panels import CameraPanel, LensPanel, MovePanel, TimelineBar, guarded
 from previz.app.session import ScoutSession
 from previz.app.viewport import ScoutViewport
+from previz.app.viewport_base import DEFAULT_VIEWPORT, VIEWPORTS, check_viewport
 from previz.core.take import Take
-from previz.errors import InputError, PrevizError
+from previz.errors import PrevizError
 
-__all__ = ["DEFAULT_VIEWPORT", "VIEWPORTS", "ScoutWindow", "application", "make_viewport",
-           "ready_to_run", "run_scout"]
+__all__ = ["DEFAULT_VIEWPORT", "SIDE_WIDTH", "VIEWPORTS", "ScoutWindow", "application",
+           "dock_side", "make_viewport", "ready_to_run", "run_scout", "side_column"]
 
 #: Keys shown in the status bar.
 HELP_TEXT = ("click the view, then W/A/S/D move  Q/E down/up  drag look  Shift fast  "
              "Z/C roll  F fly/walk  wheel lens")
 
-_SIDE_WIDTH = 340
-
-#: Viewport kinds: ``raster`` renders off-screen and shows the image; ``qt`` draws
-#: with pyvistaqt into an OpenGL widget. Both show the same pixels; on a CPU
-#: renderer (Mesa llvmpipe, 2 cores) raster draws ~37 frames/s at 1280x720 on
-#: the demo set with a performer where qt draws ~25 (the window's OpenGL
-#: composition costs more than reading the pixels back).
-VIEWPORTS = ("raster", "qt")
-DEFAULT_VIEWPORT = "raster"
+#: Width of a window's side panel of controls, pixels (``previz live``'s too).
+SIDE_WIDTH = 340
 
 #: Checked toggles (the prime in use, fly or walk) stand out from the others.
 _STYLE = """
@@ -68,24 +62,49 @@ QGroupBox QWidget { font-weight: normal; }
 """
 
 
-def application() -> QApplication:
-    """The running QApplication, or a new one."""
+def application(name: str = "previz scout") -> QApplication:
+    """The running QApplication, or a new one called ``name``."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
-        app.setApplicationName("previz scout")
+        app.setApplicationName(name)
     return app  # type: ignore[return-value]
+
+
+def side_column(style: str) -> tuple[QWidget, QVBoxLayout]:
+    """A side panel with this style sheet, and the column its groups go in."""
+    side = QWidget()
+    side.setStyleSheet(style)
+    column = QVBoxLayout(side)
+    column.setContentsMargins(4, 4, 4, 4)
+    column.setSpacing(6)
+    return side, column
+
+
+def dock_side(window: QMainWindow, main: QWidget, side: QWidget) -> None:
+    """Make ``main`` the window's centre, ``side`` beside it (scrolling, about SIDE_WIDTH wide)."""
+    scroll = QScrollArea()
+    scroll.setWidget(side)
+    scroll.setWidgetResizable(True)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setMinimumWidth(SIDE_WIDTH)
+    scroll.setMaximumWidth(SIDE_WIDTH + 80)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    splitter.addWidget(main)
+    splitter.addWidget(scroll)
+    splitter.setStretchFactor(0, 1)
+    splitter.setStretchFactor(1, 0)
+    splitter.setChildrenCollapsible(False)
+    window.setCentralWidget(splitter)
 
 
 def make_viewport(kind: str, session: ScoutSession, parent: QWidget | None = None) -> Any:
     """A viewport of a kind from :data:`VIEWPORTS` over the session."""
-    if kind == "qt":
+    if check_viewport(kind) == "qt":
         return ScoutViewport(session, parent)
-    if kind == "raster":
-        from previz.app.raster_viewport import RasterViewport
+    from previz.app.raster_viewport import RasterViewport
 
-        return RasterViewport(session, parent)
-    raise InputError(f"unknown viewport {kind!r}; valid: {', '.join(VIEWPORTS)}")
+    return RasterViewport(session, parent)
 
 
 def ready_to_run() -> None:
@@ -133,21 +152,11 @@ class ScoutWindow(QMainWindow):
         self.marks_panel = MarksPanel(session, report, self.save_plan)
         self.timeline = TimelineBar(session) if session.takes else None
 
-        side = QWidget()
-        side.setStyleSheet(_STYLE)
-        column = QVBoxLayout(side)
-        column.setContentsMargins(4, 4, 4, 4)
-        column.setSpacing(6)
+        side, column = side_column(_STYLE)
         for panel in (self.camera_panel, self.lens_panel, self.move_panel):
             panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             column.addWidget(panel)
         column.addWidget(self.marks_panel, 1)
-        scroll = QScrollArea()
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(_SIDE_WIDTH)
-        scroll.setMaximumWidth(_SIDE_WIDTH + 80)
 
         left = QWidget()
         stack = QVBoxLayout(left)
@@ -157,14 +166,7 @@ class ScoutWindow(QMainWindow):
         if self.timeline is not None:
             stack.addWidget(self.timeline)
             self.viewport.play_toggled.connect(self.timeline.toggle)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 0)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        dock_side(self, left, side)
         self._build_toolbar()
         self.statusBar().showMessage(HELP_TEXT)
         session.subscribe(self._changed)
@@ -297,8 +299,7 @@ def run_scout(
     :meth:`ScoutSession.open` for the parameters; ``viewport`` is one of
     :data:`VIEWPORTS`.
     """
-    if viewport not in VIEWPORTS:
-        raise InputError(f"unknown viewport {viewport!r}; valid: {', '.join(VIEWPORTS)}")
+    check_viewport(viewport)
     session = ScoutSession.open(set_spec, plan=plan, body=body, lens_kit=lens_kit, takes=takes,
                                 resolution=resolution, delivery_aspect=delivery_aspect,
                                 stills_dir=stills_dir, up_axis=up_axis, units=units)

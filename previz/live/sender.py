@@ -255,10 +255,13 @@ def play_datagrams(
     realtime: bool = True,
     should_stop: Callable[[], bool] | None = None,
     progress: Callable[[int], None] | None = None,
+    interface: str | None = None,
 ) -> int:
     """Send samples to ``target`` at their times (or as fast as possible); return datagrams sent.
 
-    Bounded by the number of samples; ``should_stop`` ends it early.
+    Bounded by the number of samples; ``should_stop`` ends it early. To a
+    multicast group, datagrams leave by ``interface`` (an address; default:
+    the kernel's multicast route) with a time-to-live of 1 (this network only).
     """
     host, port = target
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -266,6 +269,12 @@ def play_datagrams(
     with socket.socket(family, socket.SOCK_DGRAM) as sock:
         if _is_multicast(host):
             sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+            if interface is not None:
+                try:
+                    sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
+                                    socket.inet_aton(interface))
+                except OSError as error:
+                    raise InputError(f"--interface {interface}: {error.strerror}") from None
         start = time.perf_counter()
         for index, (when, make) in enumerate(zip(times, samples, strict=True)):
             if should_stop is not None and should_stop():

@@ -76,11 +76,16 @@ class LiveSession:
         Where trigger-started takes go (default: the current folder).
     slate : str
         Slate name for the next take.
+    multicast : str, optional
+        Multicast group to join, ``host`` then being the interface's address.
+        An OpenTrackIO profile with a ``source_number`` joins 239.135.1.<n> by
+        itself when ``host`` is not a loopback address.
     """
 
     def __init__(self, profile: DeviceProfile, *, host: str = "127.0.0.1",
                  port: int | None = None, allow: Any = None, camera: CameraInfo | None = None,
-                 take_folder: str | Path | None = None, slate: str = "") -> None:
+                 take_folder: str | Path | None = None, slate: str = "",
+                 multicast: str | None = None) -> None:
         self.profile = profile
         self.camera = camera or CameraInfo()
         self.stats = LiveStats()
@@ -98,8 +103,8 @@ class LiveSession:
         #: The take being recorded and when it started (monotonic s), or None.
         self.current_take: Path | None = None
         self.take_started: float | None = None
-        multicast = None
-        if profile.protocol == "opentrackio" and profile.source_number is not None \
+        if multicast is None and profile.protocol == "opentrackio" \
+                and profile.source_number is not None \
                 and host not in ("127.0.0.1", "localhost", "::1"):
             from previz.live.opentrackio import multicast_group
             multicast = multicast_group(profile.source_number)

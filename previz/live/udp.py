@@ -59,7 +59,8 @@ class UdpReceiver:
     allow : iterable of str, optional
         Sender addresses to accept; datagrams from others go to ``on_reject``.
     multicast : str, optional
-        Multicast group to join on ``host``'s interface (OpenTrackIO).
+        Multicast group to join (OpenTrackIO); ``host`` then names the interface
+        (its address, or 0.0.0.0 for the default one).
     on_tick : callable, optional
         Called with ``time.monotonic()`` after every datagram and every quiet wake-up.
     on_reject : callable, optional
@@ -98,10 +99,15 @@ class UdpReceiver:
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _RECEIVE_BUFFER)
             if multicast is not None:
+                # Bound to the port on every address (a socket bound to a unicast
+                # address never sees multicast), member of the group on ``host``'s
+                # interface (0.0.0.0: the one the kernel routes multicast to).
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                sock.bind(("" if host in ("0.0.0.0", "") else host, port))
+                sock.bind(("", port))
                 group = ipaddress.ip_address(multicast)
-                interface = socket.inet_aton(host if host not in ("", "0.0.0.0") else "0.0.0.0")
+                if not group.is_multicast:
+                    raise ValueError("not a multicast address")
+                interface = socket.inet_aton(host or "0.0.0.0")
                 request = struct.pack("4s4s", group.packed, interface)
                 sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, request)
             else:

@@ -145,3 +145,20 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
         assert result.exit_code == 2, (args, result.output)
         assert text in result.output
         assert "Traceback" not in result.output
+
+
+def test_opentrackio_multicast_on_the_loopback_interface(tmp_path: Path) -> None:
+    """Join 239.135.1.<n> on 127.0.0.1 and receive what a multicast sender streams."""
+    from previz.live.opentrackio import multicast_group
+
+    profile = find_device("opentrackio")
+    group = multicast_group(profile.source_number)
+    path = _move()
+    times, samples = path_datagrams(path, profile, 50.0)
+    with LiveSession(profile, host="127.0.0.1", port=0, multicast=group) as session:
+        port = session.address[1]
+        play_datagrams(times, samples, (group, port), realtime=False, interface="127.0.0.1")
+        _wait(lambda: session.stats.samples >= len(samples))
+    assert session.stats.samples == len(samples)
+    expected = path.sample(path.times[0] + times[-1:])
+    assert session.latest.raw_position == pytest.approx(tuple(expected.positions[0]), abs=1e-6)
