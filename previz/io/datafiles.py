@@ -301,23 +301,39 @@ def read_rig_file(path: str | os.PathLike[str]) -> CameraBody | LensKit | Suppor
     return _KINDS[kind](table)
 
 
-def builtin_rig_folder() -> Path | None:
-    """The ``rigs/`` folder shipped with previz (source tree or installed data)."""
+def builtin_data_folder(name: str) -> Path | None:
+    """A data folder shipped with previz (``rigs``, ``devices``): source tree or installed data."""
     candidates = [
-        Path(__file__).resolve().parents[2] / "rigs",
-        Path(sys.prefix) / "share" / "previz" / "rigs",
+        Path(__file__).resolve().parents[2] / name,
+        Path(sys.prefix) / "share" / "previz" / name,
     ]
     return next((folder for folder in candidates if folder.is_dir()), None)
 
 
-def rig_folders() -> list[Path]:
-    """Folders searched for rig files: ``PREVIZ_RIG_PATH`` entries, then the built-in one."""
-    folders = [Path(p) for p in os.environ.get("PREVIZ_RIG_PATH", "").split(os.pathsep) if p]
+def data_folders(name: str, variable: str) -> list[Path]:
+    """Folders listed in the environment ``variable`` (os.pathsep-separated), then the built-in one.
+
+    Raises
+    ------
+    InputError
+        When a listed folder does not exist.
+    """
+    folders = [Path(p) for p in os.environ.get(variable, "").split(os.pathsep) if p]
     for folder in folders:
         if not folder.is_dir():
-            raise InputError(f"PREVIZ_RIG_PATH: {folder} is not a folder")
-    builtin = builtin_rig_folder()
+            raise InputError(f"{variable}: {folder} is not a folder")
+    builtin = builtin_data_folder(name)
     return folders + ([builtin] if builtin is not None else [])
+
+
+def builtin_rig_folder() -> Path | None:
+    """The ``rigs/`` folder shipped with previz (source tree or installed data)."""
+    return builtin_data_folder("rigs")
+
+
+def rig_folders() -> list[Path]:
+    """Folders searched for rig files: ``PREVIZ_RIG_PATH`` entries, then the built-in one."""
+    return data_folders("rigs", "PREVIZ_RIG_PATH")
 
 
 def load_rig_library(folders: tuple[Path, ...] | None = None) -> RigLibrary:

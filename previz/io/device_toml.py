@@ -51,14 +51,13 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from previz.core.one_euro import OneEuroSettings
 from previz.errors import DataFileError, InputError
-from previz.io.datafiles import Table, read_toml
+from previz.io.datafiles import Table, builtin_data_folder, data_folders, read_toml
 from previz.live.profile import (
     CHANNELS,
     PROTOCOLS,
@@ -268,21 +267,12 @@ def read_device_file(path: str | os.PathLike[str]) -> DeviceProfile:
 
 def builtin_device_folder() -> Path | None:
     """The ``devices/`` folder shipped with previz."""
-    candidates = [
-        Path(__file__).resolve().parents[2] / "devices",
-        Path(sys.prefix) / "share" / "previz" / "devices",
-    ]
-    return next((folder for folder in candidates if folder.is_dir()), None)
+    return builtin_data_folder("devices")
 
 
 def device_folders() -> list[Path]:
     """``PREVIZ_DEVICE_PATH`` folders, then the built-in one."""
-    folders = [Path(p) for p in os.environ.get("PREVIZ_DEVICE_PATH", "").split(os.pathsep) if p]
-    for folder in folders:
-        if not folder.is_dir():
-            raise InputError(f"PREVIZ_DEVICE_PATH: {folder} is not a folder")
-    builtin = builtin_device_folder()
-    return folders + ([builtin] if builtin is not None else [])
+    return data_folders("devices", "PREVIZ_DEVICE_PATH")
 
 
 def load_devices(folders: tuple[Path, ...] | None = None) -> dict[str, DeviceProfile]:

@@ -57,7 +57,7 @@ def _numbers(address: str, params: Sequence[Any], picks: tuple[int, ...]) -> lis
 
 
 def _check_reach(address: str, values: Sequence[float]) -> None:
-    if any(abs(v) > STAGE_LIMIT_M for v in values):
+    if max(values) > STAGE_LIMIT_M or min(values) < -STAGE_LIMIT_M:
         raise ProtocolError(
             f"{address}: position beyond {STAGE_LIMIT_M:g} m from the stage origin", "range"
         )

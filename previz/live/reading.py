@@ -62,8 +62,7 @@ class Reading:
     @property
     def has_lens(self) -> bool:
         """True when the reading changes the lens."""
-        return any(
-            value is not None
-            for value in (self.focal_mm, self.focus_m, self.f_stop, self.zoom_raw,
-                          self.focus_raw, self.iris_raw)
+        return not (
+            self.focal_mm is None and self.focus_m is None and self.f_stop is None
+            and self.zoom_raw is None and self.focus_raw is None and self.iris_raw is None
         )

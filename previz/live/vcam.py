@@ -196,7 +196,8 @@ class VirtualCamera:
         moved = False
         if reading.position is not None:
             position = reading.position
-            if any(v != v for v in position):  # single-axis messages: keep the other axes
+            x, y, z = position
+            if x != x or y != y or z != z:  # NaN: single-axis messages keep the other axes
                 previous = self._device_position or (0.0, 0.0, 0.0)
                 position = tuple(  # type: ignore[assignment]
                     p if v != v else v for v, p in zip(position, previous, strict=True)
