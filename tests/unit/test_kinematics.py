@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 import pytest
 
+import previz
 from previz.core.kinematics import forward_kinematics
 from previz.core.skeleton import EndSite, Joint, Skeleton
 from previz.core.synthetic import walk_skeleton
+from reference_math import rot
+from shared_data import shared_bvh_files
 
 ORDERS = ["XYZ", "XZY", "YXZ", "YZX", "ZXY", "ZYX"]
 POS = ("Xposition", "Yposition", "Zposition")
@@ -322,6 +326,235 @@ def test_end_sites_several_on_one_joint():
         atol=1e-12,
     )
     assert skeleton.end_site_names == ("Root_End1", "Root_End2")
+
+
+# ------------------------------------------- agreement with a slow, independent reference
+# A relative bound: double precision leaves ~1e-15, whatever the order of operations.
+RELATIVE = 1e-12
+PLANS = [
+    pytest.param(False, False, id="positions"),
+    pytest.param(False, True, id="end-sites"),
+    pytest.param(True, False, id="rotations"),
+    pytest.param(True, True, id="rotations-end-sites"),
+]
+
+
+def slow_pose(skeleton: Skeleton, values: np.ndarray):
+    """One frame, one joint at a time, with the scalar axis matrices of reference_math.
+
+    Returns joint positions (J, 3), end-site positions (E, 3) and rotations (J, 3, 3).
+    """
+    column = 0
+    rotations: list[np.ndarray] = []
+    points: list[np.ndarray] = []
+    for joint in skeleton.joints:
+        offset = np.array(joint.offset, dtype=float)
+        local = np.eye(3)
+        for channel in joint.channels:
+            value = float(values[column])
+            column += 1
+            if channel.endswith("position"):
+                offset["XYZ".index(channel[0])] = value
+            else:
+                local = local @ rot(channel[0], value)
+        if joint.parent < 0:
+            points.append(offset)
+            rotations.append(local)
+        else:
+            points.append(points[joint.parent] + rotations[joint.parent] @ offset)
+            rotations.append(rotations[joint.parent] @ local)
+    ends = [
+        points[site.parent] + rotations[site.parent] @ np.array(site.offset, dtype=float)
+        for site in skeleton.end_sites
+    ]
+    return np.array(points), np.array(ends).reshape(-1, 3), np.array(rotations)
+
+
+def assert_relative(actual: np.ndarray, expected: np.ndarray, what: str) -> None:
+    """|actual - expected| <= RELATIVE times the largest magnitude (at least 1)."""
+    assert actual.shape == expected.shape, what
+    bound = RELATIVE * max(1.0, float(np.abs(expected).max(initial=0.0)))
+    error = float(np.abs(actual - expected).max(initial=0.0))
+    assert error <= bound, f"{what}: error {error:.3g} > {bound:.3g}"
+
+
+def assert_matches_slow_reference(skeleton, channels, frames, rotations, end_sites):
+    """Run forward kinematics on all of ``channels``; check ``frames`` of it frame by frame."""
+    k = forward_kinematics(skeleton, channels, rotations=rotations, end_sites=end_sites)
+    count = len(skeleton.end_sites) if end_sites else 0
+    assert k.positions.shape == (channels.shape[0], len(skeleton.joints), 3)
+    assert k.end_positions.shape == (channels.shape[0], count, 3)
+    assert (k.rotations is not None) == rotations
+    for frame in frames:
+        points, ends, matrices = slow_pose(skeleton, channels[frame])
+        assert_relative(k.positions[frame], points, f"positions, frame {frame}")
+        assert_relative(k.end_positions[frame], ends[:count], f"end sites, frame {frame}")
+        if rotations:
+            assert_relative(k.rotations[frame], matrices, f"rotations, frame {frame}")
+
+
+# Every channel layout forward kinematics has to handle, assigned in turn so that
+# each occurs: all six orders, 6-channel joints with positions first or last,
+# partial rotations, position channels alone or mixed in, and no channels.
+LAYOUTS = (
+    [tuple(f"{a}rotation" for a in order) for order in ORDERS]
+    + [POS + tuple(f"{a}rotation" for a in order) for order in ORDERS]
+    + [tuple(f"{a}rotation" for a in order) + POS for order in ORDERS]
+    + [
+        ("Zrotation",),
+        ("Xrotation",),
+        ("Yrotation", "Xrotation"),
+        ("Xrotation", "Zrotation"),
+        ("Yposition",),
+        ("Xposition", "Zrotation", "Zposition"),
+        ("Zposition", "Yrotation", "Xposition", "Xrotation"),
+        (),
+    ]
+)
+SPECIAL_ANGLES = np.array([0.0, 90.0, -90.0, 180.0, -180.0, 270.0, 360.0, 45.0, 1e-9])
+
+
+def every_layout_skeleton(seed: int, joints: int = 60) -> Skeleton:
+    """Three roots, random parents, every layout of LAYOUTS, end sites here and there."""
+    rng = np.random.default_rng(seed)
+    layouts = [LAYOUTS[i % len(LAYOUTS)] for i in rng.permutation(max(joints, len(LAYOUTS)))]
+    roots = {0, joints // 3, (2 * joints) // 3}
+    out = []
+    for index in range(joints):
+        parent = -1 if index in roots else int(rng.integers(max(0, index - 5), index))
+        offset = tuple(float(v) for v in rng.uniform(-20.0, 20.0, size=3))
+        out.append(Joint(f"j{index}", parent, offset, layouts[index]))
+    sites = sorted(int(p) for p in rng.choice(joints, size=joints // 4, replace=True))
+    ends = tuple(EndSite(p, tuple(float(v) for v in rng.uniform(-5.0, 5.0, size=3))) for p in sites)
+    return Skeleton(tuple(out), ends)
+
+
+def random_channels(skeleton: Skeleton, frames: int, seed: int) -> np.ndarray:
+    """Angles over two turns, a fifth of them special (0, ±90, ±180, ...); positions ±50."""
+    rng = np.random.default_rng(seed)
+    channels = rng.uniform(-360.0, 360.0, size=(frames, skeleton.channel_count))
+    special = rng.random(channels.shape) < 0.2
+    channels[special] = rng.choice(SPECIAL_ANGLES, size=int(special.sum()))
+    for j, joint in enumerate(skeleton.joints):
+        for c, name in enumerate(joint.channels):
+            if name.endswith("position"):
+                channels[:, skeleton.channel_starts[j] + c] = rng.uniform(-50.0, 50.0, frames)
+    return channels
+
+
+def test_every_layout_skeleton_covers_the_layouts():
+    skeleton = every_layout_skeleton(0)
+    used = {joint.channels for joint in skeleton.joints}
+    assert used == set(LAYOUTS)
+    assert sum(joint.parent < 0 for joint in skeleton.joints) == 3
+    assert any(j.parent >= 0 and j.position_axes and j.rotation_axes for j in skeleton.joints)
+    assert len({site.parent for site in skeleton.end_sites}) < len(skeleton.end_sites)
+
+
+@pytest.mark.parametrize(("rotations", "end_sites"), PLANS)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_layouts_match_slow_reference(seed, rotations, end_sites):
+    skeleton = every_layout_skeleton(seed)
+    channels = random_channels(skeleton, 17, seed)
+    assert_matches_slow_reference(skeleton, channels, range(17), rotations, end_sites)
+
+
+@pytest.mark.parametrize(("rotations", "end_sites"), PLANS)
+def test_many_blocks_match_slow_reference(rotations, end_sites):
+    # 3000 frames of 75 joints and end sites: several blocks; check their edges too.
+    skeleton = every_layout_skeleton(4)
+    channels = random_channels(skeleton, 3000, 4)
+    frames = [0, 1, 436, 437, 438, 873, 874, 1500, 2998, 2999]
+    assert_matches_slow_reference(skeleton, channels, frames, rotations, end_sites)
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_every_order_and_subset_on_one_joint_matches_slow_reference(order):
+    # Each joint a root with the axes of `order`, all of them or the first one or two.
+    joints = tuple(
+        Joint(f"r{n}", -1, (1.0, 2.0, 3.0), tuple(f"{a}rotation" for a in order[:n]))
+        for n in (1, 2, 3)
+    )
+    skeleton = Skeleton(joints, tuple(EndSite(i, (0.0, 4.0, -2.0)) for i in range(3)))
+    channels = random_channels(skeleton, 40, 11)
+    assert_matches_slow_reference(skeleton, channels, range(40), True, True)
+
+
+def test_long_chain_of_half_turns_stays_finite_and_exact():
+    # Exact 180s make tan(θ/2) about 1.6e16; quaternion norms must not overflow down
+    # a deep chain.
+    joints = [Joint("j0", -1, (0.0, 0.0, 0.0), (*POS, "Zrotation", "Xrotation", "Yrotation"))]
+    joints += [
+        Joint(f"j{i}", i - 1, (0.0, 1.0, 0.5), ("Zrotation", "Xrotation", "Yrotation"))
+        for i in range(1, 40)
+    ]
+    skeleton = Skeleton(tuple(joints), (EndSite(39, (1.0, 0.0, 0.0)),))
+    channels = np.full((3, skeleton.channel_count), 180.0)
+    channels[1] = -180.0
+    channels[2, 3:] = np.resize([180.0, 90.0, -180.0, 540.0], skeleton.channel_count - 3)
+    channels[:, :3] = (1.0, 2.0, 3.0)
+    k = forward_kinematics(skeleton, channels, rotations=True)
+    assert np.isfinite(k.positions).all()
+    assert np.isfinite(k.rotations).all()
+    assert_matches_slow_reference(skeleton, channels, range(3), True, True)
+
+
+def test_single_joint_without_channels():
+    skeleton = Skeleton((Joint("Only", -1, (1.0, 2.0, 3.0), ()),))
+    for rotations in (False, True):
+        k = forward_kinematics(skeleton, np.zeros((4, 0)), rotations=rotations)
+        np.testing.assert_array_equal(k.positions, np.tile([1.0, 2.0, 3.0], (4, 1, 1)))
+        if rotations:
+            np.testing.assert_array_equal(k.rotations, np.tile(np.eye(3), (4, 1, 1, 1)))
+
+
+def test_threads_get_their_own_scratch():
+    skeletons = [every_layout_skeleton(5), walk_skeleton()]
+    work = [(s, random_channels(s, 700, n)) for n, s in enumerate(skeletons)]
+    expected = [forward_kinematics(s, c, rotations=True) for s, c in work]
+    failures: list[str] = []
+
+    def run(index: int) -> None:
+        skeleton, channels = work[index]
+        for _ in range(15):
+            k = forward_kinematics(skeleton, channels, rotations=True)
+            if not (
+                np.array_equal(k.positions, expected[index].positions)
+                and np.array_equal(k.rotations, expected[index].rotations)
+            ):
+                failures.append(f"thread {index}")
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in (0, 1, 0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+
+
+SHARED_FILES = shared_bvh_files()
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    "path",
+    SHARED_FILES
+    or [pytest.param(None, marks=pytest.mark.skip(reason="shared BVH data not found"))],
+    ids=lambda path: path.stem if path is not None else "none",
+)
+@pytest.mark.parametrize(("rotations", "end_sites"), PLANS)
+def test_shared_files_match_slow_reference(path, rotations, end_sites):
+    take = previz.read_take(path)
+    frames = take.frame_count
+    sample = np.unique(np.linspace(0, frames - 1, min(frames, 30)).astype(int)) if frames else []
+    channels = take.channels
+    assert_matches_slow_reference(take.skeleton, channels, sample, rotations, end_sites)
+    if frames:  # every frame against the batched reference
+        k = forward_kinematics(take.skeleton, channels, rotations=True)
+        positions, ends, matrices = reference_fk(take.skeleton, channels)
+        assert_relative(k.positions, positions, "positions")
+        assert_relative(k.end_positions, ends, "end sites")
+        assert_relative(k.rotations, matrices, "rotations")
 
 
 # ------------------------------------------------------------------ long takes
