@@ -2,7 +2,8 @@
 
 A take file (``.vtake``) is written while it is recorded, so a crash — even
 ``kill -9`` — loses at most the samples of the last flush interval (50 ms by
-default; the receiver flushes on every wake-up, at least every 50 ms)::
+default; a writer thread hands queued samples to the OS that often, so the
+receive thread never waits on the disk)::
 
     PREVIZ-VTAKE 1\\n
     {"name": …, "slate": …, "device": …, …}\\n       one line of JSON: the header
@@ -18,10 +19,12 @@ Readers use :func:`read_take_file`, which never trusts a torn tail.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import struct
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,10 +74,16 @@ RECORD = np.dtype([
 _PACK = struct.Struct("<IIddq3d4d3d4d3d3d")
 assert _PACK.size == RECORD.itemsize
 _NAN = math.nan
+_LARGE_BUFFER = 1 << 20
 
 
 class TakeWriter:
-    """Append samples to a take file, flushing to the OS at least every ``flush_interval``.
+    """Append samples to a take file, handing them to the OS at least every ``flush_interval``.
+
+    :meth:`add` only packs the sample into memory; with ``background=True`` (the
+    default) a writer thread does the file I/O, so the receive thread never waits
+    on the disk (a stalled disk delays the file, not the camera). What was handed
+    to the OS survives the process being killed; :meth:`close` also syncs to disk.
 
     Parameters
     ----------
@@ -84,15 +93,22 @@ class TakeWriter:
         JSON-able take metadata (name, slate, device, calibration, filter, camera…).
     flush_interval : float, keyword-only
         Longest time, seconds, a sample may sit in memory.
+    background : bool, keyword-only
+        Write from a thread of its own (else :meth:`maybe_flush` writes).
     """
 
     def __init__(self, path: str | os.PathLike[str], header: dict[str, Any], *,
-                 flush_interval: float = 0.05) -> None:
+                 flush_interval: float = 0.05, background: bool = True) -> None:
         self.path = Path(path)
         self.flush_interval = flush_interval
         self.samples = 0
         self.marks = 0
+        #: The last write error (a full disk, say); samples stay queued and are retried.
+        self.error: OSError | None = None
         self._buffer = bytearray()
+        self._lock = threading.Lock()  # guards the buffer
+        self._io_lock = threading.Lock()  # one writer to the file at a time
+        self._wake = threading.Event()
         self._last_flush = time.monotonic()
         self._closed = False
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,53 +121,85 @@ class TakeWriter:
                           allow_nan=False, separators=(",", ":"))
         os.write(self._fd, MAGIC + text.encode() + b"\n")
         os.fsync(self._fd)
+        self._thread: threading.Thread | None = None
+        if background:
+            self._thread = threading.Thread(target=self._run, name="previz-journal", daemon=True)
+            self._thread.start()
 
     def add(self, sample: CameraSample) -> None:
-        """Queue one sample (flushed by :meth:`maybe_flush` or when the buffer is large)."""
+        """Queue one sample."""
         s = sample
-        self._buffer += _PACK.pack(
+        record = _PACK.pack(
             KIND_SAMPLE, 0, s.received, s.device_time, s.sample_id,
             *s.raw_position, *s.raw_orientation, *s.position, *s.orientation,
             s.focal_mm, s.focus_m, s.f_stop, s.zoom_raw, s.focus_raw, s.iris_raw,
         )
+        with self._lock:
+            self._buffer += record
+            large = len(self._buffer) >= _LARGE_BUFFER
         self.samples += 1
-        if len(self._buffer) >= 1 << 16:
-            self.flush()
+        if large:
+            self._wake.set() if self._thread is not None else self.flush()
 
     def mark(self, received: float, index: int | None = None) -> None:
-        """Record a mark at a receive time."""
+        """Record a mark at a receive time (written at once)."""
         self.marks += 1
         number = self.marks if index is None else index
-        self._buffer += _PACK.pack(KIND_MARK, 0, received, _NAN, number, *([_NAN] * 20))
-        self.flush()
+        with self._lock:
+            self._buffer += _PACK.pack(KIND_MARK, 0, received, _NAN, number, *([_NAN] * 20))
+        self._wake.set() if self._thread is not None else self.flush()
 
     def maybe_flush(self, now: float | None = None) -> None:
-        """Flush when the oldest queued sample is ``flush_interval`` old."""
+        """Without a writer thread: flush once a queued sample is ``flush_interval`` old."""
+        if self._thread is not None:
+            return
         now = time.monotonic() if now is None else now
         if self._buffer and now - self._last_flush >= self.flush_interval:
             self.flush(now)
 
+    def _run(self) -> None:
+        while not self._closed:
+            self._wake.wait(self.flush_interval)
+            self._wake.clear()
+            with contextlib.suppress(OSError):  # kept in self.error; retried next round
+                self.flush()
+
     def flush(self, now: float | None = None) -> None:
-        """Hand everything queued to the OS (survives the process being killed)."""
-        if self._buffer:
-            with memoryview(self._buffer) as whole:
-                view = whole
-                while view:
-                    written = os.write(self._fd, view)
-                    view = view[written:]
-                view.release()
-            self._buffer.clear()
-        self._last_flush = time.monotonic() if now is None else now
+        """Hand everything queued to the OS (survives the process being killed).
+
+        Raises
+        ------
+        OSError
+            When the write fails; what was not written stays queued (see :attr:`error`).
+        """
+        with self._io_lock:
+            with self._lock:
+                data = bytes(self._buffer)
+                self._buffer.clear()
+            written = 0
+            try:
+                while written < len(data):
+                    written += os.write(self._fd, data[written:])
+            except OSError as error:
+                self.error = error
+                with self._lock:
+                    self._buffer[:0] = data[written:]
+                raise
+            self._last_flush = time.monotonic() if now is None else now
 
     def close(self) -> None:
         """Write the end record, sync to disk and close."""
         if self._closed:
             return
-        self._buffer += _end_record(0)
+        self._closed = True
+        if self._thread is not None:
+            self._wake.set()
+            self._thread.join()
+        with self._lock:
+            self._buffer += _end_record(0)
         self.flush()
         os.fsync(self._fd)
         os.close(self._fd)
-        self._closed = True
 
     @property
     def closed(self) -> bool:

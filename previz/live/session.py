@@ -182,10 +182,9 @@ class LiveSession:
 
     def _on_tick(self, now: float) -> None:
         writer = self._writer
-        if writer is not None:
-            with self._lock:
-                if self._writer is not None:
-                    self._writer.maybe_flush(now)
+        if writer is not None and writer.error is not None:
+            self.stats.reject("journal", f"{writer.path}: {writer.error.strerror or writer.error}")
+            writer.error = None
 
     def _trigger(self, name: str, value: Any, received: float) -> None:
         if name == "record":

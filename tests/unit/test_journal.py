@@ -50,13 +50,48 @@ def test_written_samples_read_back_exactly(tmp_path: Path) -> None:
 
 
 def test_samples_reach_the_file_within_the_flush_interval(tmp_path: Path) -> None:
+    """The writer thread hands samples to the OS by itself; nobody calls flush."""
+    import time
+
     path = tmp_path / "b.vtake"
     writer = TakeWriter(path, {"name": "B"}, flush_interval=0.05)
     writer.add(_sample(0))
-    assert len(read_take_file(path).samples) == 0  # still in memory
-    writer.maybe_flush(now=writer._last_flush + 0.06)
+    deadline = time.monotonic() + 5.0
+    while not len(read_take_file(path).samples) and time.monotonic() < deadline:
+        time.sleep(0.005)
     assert len(read_take_file(path).samples) == 1  # on disk without close()
     assert not read_take_file(path).complete
+    writer.close()
+    assert read_take_file(path).complete
+
+
+def test_without_a_writer_thread_maybe_flush_writes(tmp_path: Path) -> None:
+    path = tmp_path / "c.vtake"
+    writer = TakeWriter(path, {"name": "C"}, flush_interval=0.05, background=False)
+    writer.add(_sample(0))
+    writer.maybe_flush(now=writer._last_flush + 0.01)
+    assert len(read_take_file(path).samples) == 0  # younger than the interval: still queued
+    writer.maybe_flush(now=writer._last_flush + 0.06)
+    assert len(read_take_file(path).samples) == 1
+    writer.close()
+
+
+def test_a_failed_write_keeps_the_samples_queued(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "d.vtake"
+    writer = TakeWriter(path, {"name": "D"}, background=False)
+    writer.add(_sample(0))
+    real_fd = writer._fd
+    writer._fd = os.open(os.devnull, os.O_RDONLY)  # writes fail with EBADF
+    with pytest.raises(OSError, match="Bad file descriptor"):
+        writer.flush()
+    assert writer.error is not None
+    os.close(writer._fd)
+    writer._fd = real_fd
+    writer.add(_sample(1))
+    writer.close()
+    assert read_take_file(path).samples["sample_id"].tolist() == [1, 2]
 
 
 def test_torn_record_is_dropped_and_recovery_closes_the_take(tmp_path: Path) -> None:
