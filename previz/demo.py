@@ -178,12 +178,14 @@ def run_demo(folder: Path, progress: Callable[[str], None] | None = None) -> lis
         outputs.append(DemoOutput(item.label, item.path, item.summary))
 
     say(f"playblast of shot {DEMO_SHOT}")
-    for blast in playblast(plan_path, folder / "playblasts", shots=[DEMO_SHOT],
-                           size=_PLAYBLAST_SIZE):
+    blasts = folder / "playblasts"
+    for blast in playblast(plan_path, blasts, shots=[DEMO_SHOT], size=_PLAYBLAST_SIZE):
+        frames = blasts / blast.folder.name  # as the user named the folder, like the rest
         outputs.append(DemoOutput(
-            f"playblast {blast.shot_id} (PNG+MP4)", blast.movie or blast.folder,
+            f"playblast {blast.shot_id} (PNG+MP4)",
+            blasts / blast.movie.name if blast.movie else frames,
             f"{blast.frame_count} frames {blast.first_frame}-{blast.last_frame} at "
-            f"{_PLAYBLAST_SIZE[0]}x{_PLAYBLAST_SIZE[1]}, frames in {blast.folder}",
+            f"{_PLAYBLAST_SIZE[0]}x{_PLAYBLAST_SIZE[1]}, frames in {frames}",
         ))
     return outputs
 
