@@ -599,8 +599,6 @@ def demo(output: str) -> None:
     click.echo(f"done in {time.monotonic() - started:.1f} s; open {board}")
 
 
-
-
 # ----------------------------------------------------------------------- set
 @main.group("set")
 def set_group() -> None:
@@ -799,7 +797,6 @@ def scout_command(set_spec: str | None, plan_path: str | None, body_spec: str | 
                      stills_dir=stills_dir, up_axis=up_axis, units=units, viewport=viewport)
     if code:
         sys.exit(code)
-
 
 
 # ----------------------------------------------------------------- playblast
