@@ -1176,6 +1176,9 @@ def export_command(plan: str, output: str, format_list: str | None, camera_list:
 @click.option("--takes", "takes_dir", type=click.Path(file_okay=False),
               help="Folder the takes are recorded to (default: here; created if missing).")
 @click.option("--slate", default="", help="Slate of the first take (editable in the window).")
+@click.option("--performer", "performers", multiple=True, metavar="BVH[@X,Y[,HEADING]]",
+              help="A BVH take playing in the set, looping; it starts again with every take "
+                   "(repeatable).")
 @click.option("--size", "size_text", metavar="WxH",
               help="Output frame size; the view keeps its aspect (default 1920x1080).")
 @click.option("--viewport", "viewport", type=click.Choice(["raster", "qt"]), default="raster",
@@ -1184,7 +1187,7 @@ def export_command(plan: str, output: str, format_list: str | None, camera_list:
                    "qt: pyvistaqt OpenGL widget.")
 def live_command(device_name: str, listen: str | None, set_spec: str | None,
                  body_spec: str | None, kit_name: str | None, takes_dir: str | None, slate: str,
-                 size_text: str | None, viewport: str) -> None:
+                 performers: tuple[str, ...], size_text: str | None, viewport: str) -> None:
     """Operate a live tracked camera: see the set through it, record takes, calibrate.
 
     The view follows the device's filtered pose with the lens its encoders
@@ -1206,6 +1209,7 @@ def live_command(device_name: str, listen: str | None, set_spec: str | None,
                              f"pyqtgraph") from None
     code = run_live(device_name, listen=listen, set_spec=set_spec, body=body_spec,
                     lens_kit=kit_name, takes=takes_dir, slate=slate, viewport=viewport,
-                    resolution=_size(size_text) if size_text else None)
+                    resolution=_size(size_text) if size_text else None,
+                    performers=[_performer(spec) for spec in performers])
     if code:
         sys.exit(code)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ from previz.app.telemetry import TelemetryPanel, copy_deque
 from previz.app.viewport_base import DEFAULT_VIEWPORT, check_viewport
 from previz.core.projection import ViewCamera
 from previz.core.set_model import SetModel
+from previz.core.take import Take
 from previz.errors import InputError, PrevizError
 from previz.live.session import LiveSession, TakeEvent
 from previz.live.vcam import CameraSample
@@ -122,7 +123,7 @@ class LiveWindow(QMainWindow):
     def __init__(self, session: LiveSession, set_model: SetModel | None = None,
                  camera: LiveCamera | None = None, parent: QWidget | None = None, *,
                  viewport: str = DEFAULT_VIEWPORT, frame_interval_ms: int = FRAME_INTERVAL_MS,
-                 telemetry_interval_ms: int = 100) -> None:
+                 telemetry_interval_ms: int = 100, takes: Sequence[Take] = ()) -> None:
         super().__init__(parent)
         self.session = session
         self.camera = camera or LiveCamera(session.camera)
@@ -137,7 +138,12 @@ class LiveWindow(QMainWindow):
         self._current_take: Path | None = None
         self._last_take = ""
 
-        self.viewport = make_live_viewport(viewport, set_model, self.camera.frame_aspect, self)
+        self.viewport = make_live_viewport(viewport, set_model, self.camera.frame_aspect, self,
+                                           takes)
+        # Performers loop from the moment the window opens and start again with every
+        # take, so each take's first frame meets the performance's first frame.
+        self._performance_start = time.monotonic()
+        self._performance_take: float | None = None
         self.telemetry = TelemetryPanel(session, interval_ms=telemetry_interval_ms)
         self.telemetry.setMinimumHeight(200)
         left = QSplitter(Qt.Orientation.Vertical)
@@ -362,10 +368,19 @@ class LiveWindow(QMainWindow):
             self._view = self._follow(sample)
         burnins = self.camera.burnins(self._view, state, sample)
         self.viewport.show_frame(self._view, self.camera.guides(), burnins)
+        self.viewport.show_time(self.performance_time(now))
         self._sync_takes()
         self._sync_slate()
         self._sync_device(sample, now)
         self.frames += 1
+
+    def performance_time(self, now: float) -> float:
+        """Seconds into the performers' takes: since the window opened, or since Record."""
+        started = self.session.take_started
+        if started is not None and started != self._performance_take:
+            self._performance_take = started
+            self._performance_start = started
+        return now - self._performance_start
 
     def _follow(self, sample: CameraSample | None) -> ViewCamera:
         """The view through the sample (the last good one when its pose is unusable)."""
@@ -503,6 +518,7 @@ def run_live(
     slate: str = "",
     viewport: str = DEFAULT_VIEWPORT,
     resolution: tuple[int, int] | None = None,
+    performers: Sequence[Take] = (),
 ) -> int:
     """Open the live camera window and run until it is closed; return the exit code.
 
@@ -529,6 +545,9 @@ def run_live(
         ``"raster"`` or ``"qt"``.
     resolution : (int, int) or None
         Output frame size (its aspect is the viewport's; default 1920 × 1080).
+    performers : sequence of Take
+        Performers (placed on the stage) looping in the set; they start again
+        with every take.
     """
     from previz.io.device_toml import find_device
     from previz.io.set_source import BUILTIN_DEMO, load_set
@@ -550,7 +569,7 @@ def run_live(
     window = None
     try:
         app = live_application()
-        window = LiveWindow(session, set_model, camera, viewport=viewport)
+        window = LiveWindow(session, set_model, camera, viewport=viewport, takes=performers)
         session.start()
         window.resize(1600, 900)
         window.show()

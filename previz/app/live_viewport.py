@@ -16,6 +16,7 @@ Neither takes keys or drags: the device moves the camera.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
@@ -24,6 +25,7 @@ import previz.app.qt_compat  # noqa: F401  (before any Qt call)
 from previz.app.viewport_base import VIEWPORTS, QtFrameWidget, RasterFrameWidget, check_viewport
 from previz.core.projection import ViewCamera
 from previz.core.set_model import SetModel
+from previz.core.take import Take
 from previz.render.guides import Burnins, Guides
 from previz.render.scene import StageScene
 
@@ -48,6 +50,7 @@ class LiveFrames:
         self.shown_view: ViewCamera | None = None
         self.shown_guides: Guides | None = None
         self.shown_burnins: Burnins | None = None
+        self.shown_time: float | None = None
         self._dirty: set[str] = set()
         self.setMinimumSize(320, 180)  # type: ignore[attr-defined]
 
@@ -71,6 +74,13 @@ class LiveFrames:
         self.update()  # type: ignore[attr-defined]
         return True
 
+    def show_time(self, stage_time: float) -> None:
+        """Pose the performers at ``stage_time`` seconds from the next frame on."""
+        if self.scene.standins and stage_time != self.shown_time:
+            self.shown_time = stage_time
+            self._dirty.add("time")
+            self.update()  # type: ignore[attr-defined]
+
     def _frame_changed(self) -> None:
         """The frame's pixel size changed: the burn-in text size follows."""
         self._dirty.update({"burnins", "view"})
@@ -85,6 +95,8 @@ class LiveFrames:
             self.scene.set_guides(self.shown_guides, self.frame_aspect)
         if "burnins" in dirty:
             self.scene.set_burnins(self.shown_burnins)
+        if "time" in dirty and self.shown_time is not None:
+            self.scene.set_time(self.shown_time)
 
     def burnin_texts(self) -> dict[str, str]:
         """The burn-ins shown, by slot (see :data:`previz.render.guides.BURNIN_SLOTS`)."""
@@ -109,9 +121,9 @@ class LiveRasterViewport(LiveFrames, RasterFrameWidget):
     """
 
     def __init__(self, set_model: SetModel | None, frame_aspect: float,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, takes: Sequence[Take] = ()) -> None:
         RasterFrameWidget.__init__(self, parent, lighting="none")
-        self.scene = StageScene(self.plotter, set_model)
+        self.scene = StageScene(self.plotter, set_model, takes, loop=True)
         self._start_frames(frame_aspect)
 
 
@@ -122,9 +134,9 @@ class LiveQtViewport(LiveFrames, QtFrameWidget):
     """
 
     def __init__(self, set_model: SetModel | None, frame_aspect: float,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, takes: Sequence[Take] = ()) -> None:
         QtFrameWidget.__init__(self, parent, lighting="none")
-        self.scene = StageScene(self, set_model)
+        self.scene = StageScene(self, set_model, takes, loop=True)
         self._start_frames(frame_aspect)
 
     def keyPressEvent(self, event: Any) -> None:
@@ -137,8 +149,8 @@ class LiveQtViewport(LiveFrames, QtFrameWidget):
 
 
 def make_live_viewport(kind: str, set_model: SetModel | None, frame_aspect: float,
-                       parent: QWidget | None = None) -> Any:
-    """A viewport of a kind from :data:`VIEWPORTS` showing ``set_model``.
+                       parent: QWidget | None = None, takes: Sequence[Take] = ()) -> Any:
+    """A viewport of a kind from :data:`VIEWPORTS` showing ``set_model`` and performers.
 
     Raises
     ------
@@ -146,5 +158,5 @@ def make_live_viewport(kind: str, set_model: SetModel | None, frame_aspect: floa
         For an unknown kind, naming the valid ones.
     """
     if check_viewport(kind) == "raster":
-        return LiveRasterViewport(set_model, frame_aspect, parent)
-    return LiveQtViewport(set_model, frame_aspect, parent)
+        return LiveRasterViewport(set_model, frame_aspect, parent, takes)
+    return LiveQtViewport(set_model, frame_aspect, parent, takes)

@@ -184,13 +184,14 @@ def live_window(live_qt_app: Any, tmp_path: Path) -> Iterator[Callable[..., Any]
 
     opened: list[tuple[Any, LiveSession]] = []
 
-    def opener(kind: str = "raster", size: tuple[int, int] = (1500, 880)) -> Any:
+    def opener(kind: str = "raster", size: tuple[int, int] = (1500, 880),
+               performers: tuple[Any, ...] = ()) -> Any:
         library = load_rig_library()
         camera = LiveCamera.from_rig(library, BODY, KIT, resolution=(1280, 720))
         session = LiveSession(find_device("previz"), host="127.0.0.1", port=0,
                               camera=camera.info, take_folder=tmp_path / "takes", slate="A012")
         session.start()
-        window = LiveWindow(session, blocks_set(), camera, viewport=kind)
+        window = LiveWindow(session, blocks_set(), camera, viewport=kind, takes=performers)
         opened.append((window, session))
         window.resize(*size)
         window.show()
@@ -431,6 +432,35 @@ def test_qt_viewport_follows_the_camera_too(live_window: Any) -> None:
     camera = viewport.scene.plotter.renderer.GetActiveCamera()
     np.testing.assert_allclose(camera.GetPosition(), session.latest.position, atol=1e-9)
     assert viewport.burnin_texts()["bottom_left"].endswith("50.0 mm  f/2.8  focus inf")
+
+
+def test_performers_loop_in_the_set_and_start_again_with_every_take(live_window: Any) -> None:
+    from previz.core.synthetic import walking_take
+
+    walker = walking_take(seconds=2.0, rate=60).with_placement(position=(0.0, 3.0, 0.0))
+    window = live_window(size=(1100, 700), performers=(walker,))
+    viewport = window.viewport
+    standin = viewport.scene.standins[0]
+    assert standin.loop  # a 2 s take keeps walking
+    assert wait_for(lambda: viewport.shown_time is not None and viewport.shown_time > 0.2)
+    assert wait_for(lambda: "time" not in viewport.pending)  # applied at the next render
+    before = window.performance_time(time.monotonic())
+    window.toggle_recording()
+    try:
+        # Record restarts the performance: its clock now counts from the take's start.
+        assert window.performance_time(time.monotonic()) < before
+        assert window.performance_time(time.monotonic()) < 0.5
+        started = window.session.take_started
+        assert window.performance_time(started + 1.25) == pytest.approx(1.25)
+    finally:
+        window.toggle_recording()
+    # The mesh drawn is the stand-in posed at the time the viewport last applied.
+    assert wait_for(lambda: "time" not in viewport.pending)
+    shown = viewport.shown_time
+    np.testing.assert_allclose(np.asarray(standin.mesh.points),
+                               standin.geometry_at(shown).points, atol=1e-9)
+    assert not np.allclose(standin.geometry_at(shown).points,
+                           standin.geometry_at(shown + 0.5).points)  # it does move
 
 
 def test_run_live_opens_and_closes(live_qt_app: Any, tmp_path: Path) -> None:
