@@ -911,15 +911,6 @@ def device_show(name: str) -> None:
 
 
 # -------------------------------------------------------------------- record
-def _is_group(host: str) -> bool:
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host).is_multicast
-    except ValueError:
-        return False
-
-
 def _listen(profile: Any, listen: str | None) -> tuple[str, int]:
     from previz.live.udp import parse_listen
 
@@ -963,9 +954,11 @@ def record(device_name: str, listen: str | None, interface: str | None, allow: t
         raise InputError(f"{output}: exists already; pick a new take name")
     if duration is not None and not duration > 0:
         raise InputError(f"--duration {duration!r}: expected a positive number of seconds")
+    from previz.live.udp import is_multicast
+
     host, port = _listen(profile, listen)
     multicast = None
-    if _is_group(host):
+    if is_multicast(host):
         multicast, host = host, interface or "0.0.0.0"
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())

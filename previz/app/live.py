@@ -45,13 +45,14 @@ import previz.app.qt_compat  # noqa: F401  (before any Qt call)
 from previz.app.live_view import LiveCamera, TakeState
 from previz.app.live_viewport import make_live_viewport
 from previz.app.scout import SIDE_WIDTH, application, dock_side, ready_to_run, side_column
-from previz.app.telemetry import TelemetryPanel, copy_deque
+from previz.app.telemetry import TelemetryPanel
 from previz.app.viewport_base import DEFAULT_VIEWPORT, check_viewport
 from previz.core.projection import ViewCamera
 from previz.core.set_model import SetModel
 from previz.core.take import Take
 from previz.errors import InputError, PrevizError
 from previz.live.session import LiveSession, TakeEvent
+from previz.live.stats import copy_deque
 from previz.live.vcam import CameraSample
 
 __all__ = ["DEFAULT_VIEWPORT", "FRAME_INTERVAL_MS", "LiveWindow", "calibration_text",

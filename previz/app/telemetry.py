@@ -14,10 +14,9 @@ touches the session's state.
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,9 +25,10 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 import previz.app.qt_compat  # noqa: F401  (before any Qt call)
 from previz.core.camera_path import pan_tilt_roll_from_orientations
+from previz.live.stats import copy_deque
 from previz.live.vcam import CameraSample
 
-__all__ = ["COUNTERS", "WINDOW_S", "History", "TelemetryPanel", "copy_deque", "counter_texts",
+__all__ = ["COUNTERS", "WINDOW_S", "History", "TelemetryPanel", "counter_texts",
            "history_arrays"]
 
 #: Seconds of history plotted.
@@ -51,17 +51,6 @@ COUNTERS: tuple[tuple[str, str, str], ...] = (
 
 _OTHER_KINDS = ("checksum", "range", "unsupported", "sender", "journal")
 _AXIS_COLORS = ("#e0493c", "#3fae4a", "#3f73d8")
-_T = TypeVar("_T")
-
-
-def copy_deque(items: deque[_T], attempts: int = 5) -> list[_T]:
-    """Copy a deque another thread appends to (retrying the rare copy that sees it change)."""
-    for _ in range(attempts):
-        try:
-            return list(items)
-        except RuntimeError:  # "deque mutated during iteration"
-            continue
-    return []
 
 
 @dataclass(frozen=True)
@@ -253,24 +242,15 @@ class TelemetryPanel(QWidget):
         for index, name in enumerate(("pan", "tilt", "roll")):
             self.curves[name].setData(history.t, history.angles[:, index])
             self.curves[f"{name}_raw"].setData(history.t, history.raw_angles[:, index])
-        snapshot = self._snapshot()
-        if snapshot is not None:
-            for key, text in counter_texts(snapshot).items():
-                label = self.values[key]
-                if label.text() != text:
-                    label.setText(text)
-            error = str(snapshot.get("last_error", ""))
-            if self.last_error.text() != error:
-                self.last_error.setText(error)
+        snapshot = self.session.stats.snapshot()  # copies the receive thread's deques safely
+        for key, text in counter_texts(snapshot).items():
+            label = self.values[key]
+            if label.text() != text:
+                label.setText(text)
+        error = str(snapshot.get("last_error", ""))
+        if self.last_error.text() != error:
+            self.last_error.setText(error)
         self.refreshes += 1
-
-    def _snapshot(self) -> dict[str, Any] | None:
-        for _ in range(5):
-            try:
-                return dict(self.session.stats.snapshot())
-            except RuntimeError:  # its deques changed under the copy: try again
-                continue
-        return None
 
     def stop(self) -> None:
         """Stop refreshing."""

@@ -11,6 +11,7 @@ Quaternions are ``(x, y, z, w)``; matrices are row-major 3×3 tuples of tuples.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 __all__ = [
     "Matrix",
@@ -18,6 +19,7 @@ __all__ = [
     "euler_to_quat",
     "heading_quat",
     "matrix_to_quat",
+    "pan_tilt_roll_from_quat",
     "quat_mul",
     "quat_to_matrix",
     "remap_rotation",
@@ -25,6 +27,8 @@ __all__ = [
 
 Quat = tuple[float, float, float, float]
 Matrix = tuple[tuple[float, float, float], tuple[float, float, float], tuple[float, float, float]]
+# Below this cos(tilt) the camera looks straight up or down: pan and roll share an axis.
+_GIMBAL = 1e-9
 
 
 def quat_to_matrix(q: Quat) -> Matrix:
@@ -122,3 +126,23 @@ def remap_rotation(
         row = r[ai]
         rows.append(tuple(asign * bsign * row[bi] for bi, bsign in camera))
     return matrix_to_quat((rows[0], rows[1], rows[2]))  # type: ignore[arg-type]
+
+
+def pan_tilt_roll_from_quat(q: Sequence[float]) -> tuple[float, float, float]:
+    """Return pan, tilt, roll in degrees for a camera→stage quaternion.
+
+    Pan and roll lie in (−180, 180], tilt in [−90, 90]. Looking straight up or
+    down (tilt ±90°) pan and roll turn about the same axis; roll is then 0.
+    """
+    (m00, m01, _), (m10, m11, _), (m20, m21, m22) = quat_to_matrix(tuple(q))  # type: ignore[arg-type]
+    # R = Rz(pan) Rx(tilt) Ry(roll): column 1 (forward) is (−sp·ct, cp·ct, st),
+    # row 2 is (−ct·sr, st, ct·cr).
+    cos_tilt = math.hypot(m01, m11)
+    tilt = math.degrees(math.atan2(m21, cos_tilt))
+    if cos_tilt > _GIMBAL:
+        pan = math.degrees(math.atan2(-m01, m11))
+        roll = math.degrees(math.atan2(-m20, m22))
+    else:
+        pan = math.degrees(math.atan2(m10, m00))
+        roll = 0.0
+    return pan + 0.0, tilt + 0.0, roll + 0.0

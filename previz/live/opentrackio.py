@@ -45,7 +45,13 @@ import cbor2
 
 from previz.errors import ProtocolError
 from previz.io.opentrackio_json import sample_dict
-from previz.live.fastquat import Quat, euler_to_quat, matrix_to_quat, quat_to_matrix
+from previz.live.fastquat import (
+    Quat,
+    euler_to_quat,
+    matrix_to_quat,
+    pan_tilt_roll_from_quat,
+    quat_to_matrix,
+)
 from previz.live.reading import Reading
 
 __all__ = [
@@ -86,7 +92,6 @@ _HEADER = Struct(">4sBBHIHH")
 _LAST_SEGMENT = 0x8000
 _MULTICAST_PREFIX = "239.135.1."
 _SEQUENCE_MOD = 1 << 16
-_GIMBAL = 1e-9
 
 
 # ------------------------------------------------------------------ angles
@@ -97,26 +102,6 @@ def quat_from_pan_tilt_roll(pan: float, tilt: float, roll: float) -> Quat:
     (OpenTrackIO's and previz's convention); plain floats, for one sample at a time.
     """
     return euler_to_quat((pan, tilt, roll), "ZXY")
-
-
-def pan_tilt_roll_from_quat(q: Sequence[float]) -> tuple[float, float, float]:
-    """Return pan, tilt, roll in degrees for a camera→stage quaternion.
-
-    Pan and roll lie in (−180, 180], tilt in [−90, 90]. Looking straight up or
-    down (tilt ±90°) pan and roll turn about the same axis; roll is then 0.
-    """
-    (m00, m01, _), (m10, m11, _), (m20, m21, m22) = quat_to_matrix(tuple(q))  # type: ignore[arg-type]
-    # R = Rz(pan) Rx(tilt) Ry(roll): column 1 (forward) is (−sp·ct, cp·ct, st),
-    # row 2 is (−ct·sr, st, ct·cr).
-    cos_tilt = math.hypot(m01, m11)
-    tilt = math.degrees(math.atan2(m21, cos_tilt))
-    if cos_tilt > _GIMBAL:
-        pan = math.degrees(math.atan2(-m01, m11))
-        roll = math.degrees(math.atan2(-m20, m22))
-    else:
-        pan = math.degrees(math.atan2(m10, m00))
-        roll = 0.0
-    return pan + 0.0, tilt + 0.0, roll + 0.0
 
 
 # ------------------------------------------------------------------ packets

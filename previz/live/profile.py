@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from previz.core.one_euro import OneEuroSettings
 
@@ -139,12 +140,19 @@ class EncoderTable:
             return math.inf if value <= 0.0 else 1.0 / value
         return value
 
-    def inverse(self, value: float) -> float:
-        """Return the raw encoder value for a physical value (tables must be monotonic)."""
-        target = (0.0 if math.isinf(value) else 1.0 / value) if self.in_diopters else value
-        values = self._values  # type: ignore[attr-defined]
+    def inverse(self, value: ArrayLike) -> Any:
+        """Return the raw encoder value(s) for physical value(s) (tables must be monotonic).
+
+        A float for a float, an array for an array.
+        """
+        physical = np.asarray(value, dtype=np.float64)
+        if self.in_diopters:
+            with np.errstate(divide="ignore"):
+                physical = 1.0 / physical  # infinity is 0 diopters
+        values = np.asarray(self._values)  # type: ignore[attr-defined]
         order = np.argsort(values)
-        return float(np.interp(target, np.asarray(values)[order], np.asarray(self.inputs)[order]))
+        raw = np.interp(physical, values[order], np.asarray(self.inputs)[order])
+        return float(raw) if raw.ndim == 0 else raw
 
 
 @dataclass(frozen=True)

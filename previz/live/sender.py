@@ -28,6 +28,7 @@ from previz.core.camera_path import CameraPath
 from previz.core.rotation import matrix_to_quaternion, quaternion_to_euler, quaternion_to_matrix
 from previz.errors import InputError
 from previz.live.profile import DeviceProfile, OscMapping
+from previz.live.udp import is_multicast
 
 __all__ = ["DeviceFrames", "osc_bundle", "path_datagrams", "play_datagrams", "sample_times"]
 
@@ -140,8 +141,7 @@ def _osc_columns(frames: DeviceFrames, profile: DeviceProfile
         else:
             table = profile.table(mapping.table)
             if table is not None:
-                raw = np.array([table.inverse(float(v)) for v in values])
-                columns.append((mapping, raw[:, None]))
+                columns.append((mapping, table.inverse(values)[:, None]))
     return columns
 
 
@@ -212,14 +212,17 @@ def _freed_samples(frames: DeviceFrames, profile: DeviceProfile
                    ) -> list[Callable[[float], list[bytes]]]:
     from previz.live.freed import encode_freed, freed_packet
 
+    count = len(frames.times)
     zoom, focus = profile.table("zoom"), profile.table("focus")
+    zooms = np.rint(zoom.inverse(frames.focal_mm)) if zoom else np.zeros(count)
+    focuses = np.rint(focus.inverse(frames.focus_m)) if focus else np.zeros(count)
     out = []
-    for row in range(len(frames.times)):
+    for row in range(count):
         packet = freed_packet(
             tuple(frames.positions[row]),
             tuple(frames.orientations[row]),
-            zoom=round(zoom.inverse(float(frames.focal_mm[row]))) if zoom else 0,
-            focus=round(focus.inverse(float(frames.focus_m[row]))) if focus else 0,
+            zoom=int(zooms[row]),
+            focus=int(focuses[row]),
             camera_id=profile.camera_id or 1,
         )
         data = encode_freed(packet)
@@ -267,7 +270,7 @@ def play_datagrams(
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sent = 0
     with socket.socket(family, socket.SOCK_DGRAM) as sock:
-        if _is_multicast(host):
+        if is_multicast(host):
             sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
             if interface is not None:
                 try:
@@ -290,13 +293,6 @@ def play_datagrams(
             if progress is not None:
                 progress(index + 1)
     return sent
-
-
-def _is_multicast(host: str) -> bool:
-    try:
-        return 224 <= int(host.split(".")[0]) <= 239
-    except ValueError:
-        return False
 
 
 def _wait_until(deadline: float) -> None:

@@ -12,9 +12,9 @@ import itertools
 import math
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["REJECT_KINDS", "LiveStats"]
+__all__ = ["REJECT_KINDS", "LiveStats", "copy_deque"]
 
 #: Why a datagram or message was not used.
 REJECT_KINDS = (
@@ -23,13 +23,14 @@ REJECT_KINDS = (
 )
 
 _WINDOW = 512
+_T = TypeVar("_T")
 
 
-def _copy(values: deque[float]) -> list[float]:
-    """A copy of a deque the receive thread may be appending to."""
-    for _ in range(8):
+def copy_deque(items: deque[_T], attempts: int = 5) -> list[_T]:
+    """Copy a deque another thread appends to (retrying the rare copy that sees it change)."""
+    for _ in range(attempts):
         try:
-            return list(values)
+            return list(items)
         except RuntimeError:  # "deque mutated during iteration"
             continue
     return []
@@ -63,14 +64,14 @@ class LiveStats:
 
     def rate(self) -> float:
         """Samples per second over the recent window."""
-        arrivals = _copy(self._arrivals)
+        arrivals = copy_deque(self._arrivals)
         if len(arrivals) < 2 or arrivals[-1] <= arrivals[0]:
             return 0.0
         return (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
 
     def jitter(self) -> float:
         """Standard deviation of recent sample intervals, seconds."""
-        arrivals = _copy(self._arrivals)
+        arrivals = copy_deque(self._arrivals)
         if len(arrivals) < 3:
             return 0.0
         steps = [b - a for a, b in itertools.pairwise(arrivals)]
@@ -79,7 +80,7 @@ class LiveStats:
 
     def latency(self) -> float | None:
         """Median recent device-to-receive latency, seconds (None when unknown)."""
-        values = sorted(_copy(self._latencies))
+        values = sorted(copy_deque(self._latencies))
         return values[len(values) // 2] if values else None
 
     def snapshot(self) -> dict[str, Any]:

@@ -21,10 +21,18 @@ from collections.abc import Callable, Iterable
 
 from previz.errors import InputError
 
-__all__ = ["UdpReceiver", "parse_listen"]
+__all__ = ["UdpReceiver", "is_multicast", "parse_listen"]
 
 Handler = Callable[[bytes, tuple[str, int], float], None]
 _RECEIVE_BUFFER = 8 << 20
+
+
+def is_multicast(host: str) -> bool:
+    """True when ``host`` is a multicast group address (224.0.0.0/4, ff00::/8)."""
+    try:
+        return ipaddress.ip_address(host).is_multicast
+    except ValueError:  # a host name
+        return False
 
 
 def parse_listen(text: str, default_port: int) -> tuple[str, int]:

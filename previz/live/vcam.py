@@ -17,7 +17,13 @@ import math
 from dataclasses import dataclass, replace
 
 from previz.core.one_euro import OneEuroFilter, QuaternionOneEuroFilter
-from previz.live.fastquat import Quat, heading_quat, quat_mul, quat_to_matrix
+from previz.live.fastquat import (
+    Quat,
+    heading_quat,
+    pan_tilt_roll_from_quat,
+    quat_mul,
+    quat_to_matrix,
+)
 from previz.live.profile import Calibration, DeviceProfile
 from previz.live.reading import Reading
 
@@ -152,10 +158,7 @@ class VirtualCamera:
         """Turn the calibration so the camera now looks along stage +Y (pan 0), staying put."""
         if self._device_orientation is None:
             raise ValueError("no orientation from the device yet")
-        stage_q = quat_mul(self._heading, self._device_orientation)
-        forward = quat_to_matrix(stage_q)
-        # Column 1 is the camera's forward axis in the stage.
-        pan = math.degrees(math.atan2(-forward[0][1], forward[1][1]))
+        pan = pan_tilt_roll_from_quat(quat_mul(self._heading, self._device_orientation))[0]
         before = (
             self._stage_position(self._device_position) if self._device_position else None
         )

@@ -258,8 +258,8 @@ def test_burnins_name_slate_take_state_lens_and_timecode() -> None:
 
 
 def test_telemetry_arrays_keep_the_last_seconds_raw_and_filtered() -> None:
-    from previz.app.telemetry import copy_deque, counter_texts, history_arrays
-    from previz.live.stats import LiveStats
+    from previz.app.telemetry import counter_texts, history_arrays
+    from previz.live.stats import LiveStats, copy_deque
 
     samples = [sample(position=(0.1 * i, 0.0, 1.0), pan_tilt_roll=(170.0 + 2 * i, 0.0, 0.0),
                       received=float(i)) for i in range(20)]

@@ -89,6 +89,8 @@ def test_encoder_table_interpolates_and_focus_goes_through_diopters() -> None:
     assert focus(0.5) == pytest.approx(2.0)  # halfway in diopters: 1/0.5
     assert focus.inverse(2.0) == pytest.approx(0.5)
     assert focus.inverse(math.inf) == pytest.approx(1.0)
+    many = focus.inverse(np.array([2.0, math.inf, 1.0]))  # arrays in one call
+    np.testing.assert_allclose(many, [0.5, 1.0, 0.0])
 
 
 def _toml(tmp_path: Path, text: str) -> Path:
