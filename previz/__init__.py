@@ -13,6 +13,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from previz.errors import BVHError, InputError, OperationError, PrevizError
+from previz.io.registry import read
 
 if TYPE_CHECKING:
     from previz.core.take import Take
@@ -45,6 +46,4 @@ def read_take(path: str | os.PathLike[str], **options: Any) -> Take:
         ``take.world_positions(raw=True)`` gives the joint positions in the
         file's units and axes, ``raw=False`` in stage metres, Z up.
     """
-    from previz.io.registry import read
-
     return read(path, "take", **options)

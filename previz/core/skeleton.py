@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -41,12 +42,27 @@ _CHANNEL_SET = frozenset(CHANNEL_NAMES)
 # A name a BVH file can hold and give back unchanged: words without braces, one
 # space between them.
 _WRITABLE_NAME = re.compile(r"[^\s{}]+(?: [^\s{}]+)*")
-_WRITABLE_NAMES = re.compile(r"[^\s{}]+(?: [^\s{}]+)*(?:\n[^\s{}]+(?: [^\s{}]+)*)*")
 
 
-@dataclass(frozen=True)
-class Joint:
-    """One animated joint.
+def _all_writable(names: list[str]) -> bool:
+    """Whether every name surely matches :data:`_WRITABLE_NAME`, checked for all at once.
+
+    Printable text has no whitespace but the plain space; then the names joined
+    with newlines split into one word per space or newline only when no name is
+    empty or has outer or doubled spaces. False also for printable-only oddities
+    (zero-width or control characters), which the exact per-name check then judges.
+    """
+    joined = "\n".join(names)
+    return (
+        "".join(names).isprintable()
+        and "{" not in joined
+        and "}" not in joined
+        and len(joined.split()) == joined.count(" ") + len(names)
+    )
+
+
+class Joint(NamedTuple):
+    """One animated joint (an immutable record).
 
     Parameters
     ----------
@@ -77,8 +93,7 @@ class Joint:
         return "".join(c[0] for c in self.channels if c.endswith("position"))
 
 
-@dataclass(frozen=True)
-class EndSite:
+class EndSite(NamedTuple):
     """A leaf marker (BVH ``End Site``) at a fixed offset from its parent joint.
 
     Parameters
@@ -147,9 +162,7 @@ class Skeleton:
         if not self.joints:
             raise ValueError("a skeleton needs at least one joint")
         names = [joint.name for joint in self.joints]
-        # One regex pass over all names; the joint-by-joint loop below only runs
-        # to say which joint is wrong.
-        if _WRITABLE_NAMES.fullmatch("\n".join(names)) is None or len(set(names)) != len(names):
+        if not _all_writable(names) or len(set(names)) != len(names):
             self._explain_names(names)
         for index, joint in enumerate(self.joints):
             if not -1 <= joint.parent < index:
@@ -170,10 +183,13 @@ class Skeleton:
             )
         elif len(self.end_site_slots) != len(self.end_sites):
             raise ValueError("end_site_slots needs one entry per end site")
-        reach = self._subtree_reach() if self.end_sites else []
+        reach: list[int] | None = None
         for site, slot in zip(self.end_sites, self.end_site_slots, strict=True):
+            if slot == site.parent + 1:  # right after its parent: a leaf's End Site
+                continue
             # Declared inside its parent's block: after the parent, and after only
             # joints that descend from it.
+            reach = self._subtree_reach() if reach is None else reach
             if not site.parent < slot <= reach[site.parent] + 1:
                 raise ValueError(
                     f"an end site of {self.joints[site.parent].name!r} cannot come after "
@@ -181,6 +197,7 @@ class Skeleton:
                 )
 
     def _explain_names(self, names: list[str]) -> None:
+        """Raise for the first name that cannot be written or repeats (if any does)."""
         seen: set[str] = set()
         for name in names:
             if _WRITABLE_NAME.fullmatch(name) is None:
@@ -206,26 +223,28 @@ class Skeleton:
     def _subtree_reach(self) -> list[int]:
         """For each joint p, the last index k such that joints p+1..k all descend from p.
 
-        Joints still "open" are always ancestors of the latest joint, so each step
-        looks at one ancestor chain: O(joints × depth).
+        The joints still "open" (no non-descendant seen since them) form one
+        ancestor chain of the latest joint, kept as a stack. In file order
+        (depth first) a new joint's parent is on that stack, so each joint is
+        pushed and popped once; other orders also walk one ancestor chain.
         """
         count = len(self.joints)
         reach = [count - 1] * count
-        open_joints: list[int] = []
-        for index, joint in enumerate(self.joints):
-            ancestors = set()
-            node = joint.parent
-            while node >= 0:
-                ancestors.add(node)
-                node = self.joints[node].parent
-            still_open = []
-            for candidate in open_joints:
-                if candidate in ancestors:
-                    still_open.append(candidate)
-                else:
-                    reach[candidate] = index - 1
-            still_open.append(index)
-            open_joints = still_open
+        depth = [0] * count
+        parents = [joint.parent for joint in self.joints]
+        chain: list[int] = []
+        for index, parent in enumerate(parents):
+            if parent >= 0:
+                depth[index] = depth[parent] + 1
+            while chain and chain[-1] != parent:
+                top = chain[-1]
+                node = parent  # is ``top`` an ancestor of ``parent``?
+                while node >= 0 and depth[node] > depth[top]:
+                    node = parents[node]
+                if node == top:
+                    break
+                reach[chain.pop()] = index - 1
+            chain.append(index)
         return reach
 
     def __repr__(self) -> str:
@@ -317,20 +336,29 @@ class Skeleton:
         counts = Counter(describe_channel_layout(j.channels) for j in self.joints)
         return ", ".join(f"{layout} x{count}" for layout, count in counts.items())
 
-    def _rest_points(self) -> list[Vector3]:
-        """Rest-pose points: joints in order, then end sites (offsets summed down the tree)."""
-        points: list[Vector3] = []
+    def _rest_axes(self) -> tuple[list[float], list[float], list[float]]:
+        """Rest-pose X, Y and Z of the joints in order, then of the end sites.
+
+        Offsets are summed down the tree; roots sit at their own offsets.
+        """
+        xs: list[float] = []
+        ys: list[float] = []
+        zs: list[float] = []
         for joint in self.joints:
             x, y, z = joint.offset
-            if joint.parent >= 0:
-                px, py, pz = points[joint.parent]
-                x, y, z = x + px, y + py, z + pz
-            points.append((x, y, z))
+            parent = joint.parent
+            if parent >= 0:
+                x, y, z = x + xs[parent], y + ys[parent], z + zs[parent]
+            xs.append(x)
+            ys.append(y)
+            zs.append(z)
         for site in self.end_sites:
-            px, py, pz = points[site.parent]
             x, y, z = site.offset
-            points.append((x + px, y + py, z + pz))
-        return points
+            parent = site.parent
+            xs.append(x + xs[parent])
+            ys.append(y + ys[parent])
+            zs.append(z + zs[parent])
+        return xs, ys, zs
 
     def rest_positions(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Return joint and end-site positions in the rest pose (offsets only).
@@ -341,12 +369,12 @@ class Skeleton:
         end_sites : numpy.ndarray, shape (E, 3)
             Both in source units and axes, roots at their own offsets.
         """
-        points = np.array(self._rest_points(), dtype=np.float64).reshape(-1, 3)
+        points = np.array(self._rest_axes(), dtype=np.float64).T.reshape(-1, 3)
         return points[: len(self.joints)], points[len(self.joints) :]
 
     def rest_bounds(self) -> tuple[Vector3, Vector3]:
         """Return the lowest and highest corner of the rest pose's box (joints and end sites)."""
-        xs, ys, zs = zip(*self._rest_points(), strict=True)
+        xs, ys, zs = self._rest_axes()
         return (min(xs), min(ys), min(zs)), (max(xs), max(ys), max(zs))
 
     def height(self, up_axis: int = 1) -> float:

@@ -20,6 +20,7 @@ __all__ = [
     "UP_AXES",
     "Y_UP_TO_STAGE",
     "UnitGuess",
+    "check_up_axis",
     "guess_length_unit",
     "source_to_stage",
 ]
@@ -57,6 +58,20 @@ _TYPICAL_HEIGHT_M = 1.75
 _HUMAN_HEIGHTS_M = (1.0, 2.3)
 
 
+def check_up_axis(up_axis: str) -> str:
+    """Return an up-axis name in lower case, checked against :data:`UP_AXES`.
+
+    Raises
+    ------
+    ValueError
+        If ``up_axis`` is not one of :data:`UP_AXES`.
+    """
+    name = up_axis.lower()
+    if name not in UP_AXES:
+        raise ValueError(f"up axis {up_axis!r} is not one of {', '.join(UP_AXES)}")
+    return name
+
+
 def source_to_stage(up_axis: str, heading_deg: float = 0.0) -> NDArray[np.float64]:
     """Return the rotation from a source's axes to the stage, then turned by a heading.
 
@@ -76,10 +91,7 @@ def source_to_stage(up_axis: str, heading_deg: float = 0.0) -> NDArray[np.float6
     ValueError
         If ``up_axis`` is not one of :data:`UP_AXES`.
     """
-    try:
-        base = UP_AXES[up_axis.lower()]
-    except KeyError:
-        raise ValueError(f"up axis {up_axis!r} is not one of {', '.join(UP_AXES)}") from None
+    base = UP_AXES[check_up_axis(up_axis)]
     if heading_deg == 0.0:
         return base.copy()
     return axis_rotation("Z", heading_deg) @ base
@@ -98,14 +110,29 @@ class UnitGuess:
         Metres per source unit to use.
     height_m : float
         The skeleton's height in metres at that scale.
-    reason : str
-        One sentence saying why.
+    height : float
+        The skeleton's height in source units, as measured.
     """
 
     unit: str | None
     scale: float
     height_m: float
-    reason: str
+    height: float
+
+    @property
+    def reason(self) -> str:
+        """One sentence saying why."""
+        if not math.isfinite(self.height) or self.height <= 0:
+            return "the skeleton has no height; no scale suggested"
+        if self.unit is None:
+            return (
+                f"no standard unit makes a {self.height:.4g}-unit skeleton human-sized; "
+                f"scaled to {_TYPICAL_HEIGHT_M} m"
+            )
+        return (
+            f"a {self.height:.4g}-unit skeleton is {self.height_m:.2f} m tall in "
+            f"{_UNIT_WORDS[self.unit]}"
+        )
 
 
 def guess_length_unit(height: float) -> UnitGuess:
@@ -125,7 +152,7 @@ def guess_length_unit(height: float) -> UnitGuess:
     UnitGuess
     """
     if not math.isfinite(height) or height <= 0:
-        return UnitGuess(None, 1.0, height, "the skeleton has no height; no scale suggested")
+        return UnitGuess(None, 1.0, height, height)
     low, high = _HUMAN_HEIGHTS_M
     fits = [
         (abs(math.log(height * metres / _TYPICAL_HEIGHT_M)), name, metres)
@@ -134,17 +161,5 @@ def guess_length_unit(height: float) -> UnitGuess:
     ]
     if fits:
         _, name, metres = min(fits)
-        return UnitGuess(
-            name,
-            metres,
-            height * metres,
-            f"a {height:.4g}-unit skeleton is {height * metres:.2f} m tall in {_UNIT_WORDS[name]}",
-        )
-    scale = _TYPICAL_HEIGHT_M / height
-    return UnitGuess(
-        None,
-        scale,
-        _TYPICAL_HEIGHT_M,
-        f"no standard unit makes a {height:.4g}-unit skeleton human-sized; "
-        f"scaled to {_TYPICAL_HEIGHT_M} m",
-    )
+        return UnitGuess(name, metres, height * metres, height)
+    return UnitGuess(None, _TYPICAL_HEIGHT_M / height, _TYPICAL_HEIGHT_M, height)

@@ -23,7 +23,13 @@ from numpy.typing import ArrayLike, NDArray
 from previz.core.kinematics import Kinematics, forward_kinematics
 from previz.core.rotation import euler_to_quaternion, quaternion_to_euler, slerp
 from previz.core.skeleton import Skeleton
-from previz.core.stage import LENGTH_UNITS, UnitGuess, guess_length_unit, source_to_stage
+from previz.core.stage import (
+    LENGTH_UNITS,
+    UnitGuess,
+    check_up_axis,
+    guess_length_unit,
+    source_to_stage,
+)
 from previz.core.time import format_rate, parse_rate
 
 __all__ = ["Placement", "Take", "rest_pose", "skeleton_height"]
@@ -66,9 +72,10 @@ class Placement:
     def __post_init__(self) -> None:
         if not (math.isfinite(self.scale) and self.scale > 0):
             raise ValueError(f"placement scale must be a positive number, got {self.scale!r}")
-        source_to_stage(self.up_axis)  # validates the axis name
+        check_up_axis(self.up_axis)
         object.__setattr__(self, "position", tuple(float(v) for v in self.position))
-        object.__setattr__(self, "time_offset", Fraction(self.time_offset))
+        if type(self.time_offset) is not Fraction:
+            object.__setattr__(self, "time_offset", Fraction(self.time_offset))
 
     @property
     def up_index(self) -> int:
@@ -215,7 +222,7 @@ class Take:
                 f"channels have shape {values.shape}; "
                 f"expected (frames, {self.skeleton.channel_count})"
             )
-        if not np.isfinite(values).all():
+        if values.size and not np.isfinite(values).all():
             frame, column = np.argwhere(~np.isfinite(values))[0]
             raise ValueError(
                 f"channel {self.skeleton.channel_labels[column]} is {values[frame, column]} at "
@@ -457,10 +464,10 @@ class Take:
             raise ValueError(f"scale factor must be a positive number, got {factor!r}")
         skeleton = self.skeleton
         joints = tuple(
-            replace(j, offset=tuple(float(v) * factor for v in j.offset)) for j in skeleton.joints
+            j._replace(offset=tuple(float(v) * factor for v in j.offset)) for j in skeleton.joints
         )
         sites = tuple(
-            replace(s, offset=tuple(float(v) * factor for v in s.offset))
+            s._replace(offset=tuple(float(v) * factor for v in s.offset))
             for s in skeleton.end_sites
         )
         channels = self.channels.copy()

@@ -7,6 +7,7 @@ Files often store a rounded frame *time* instead (BVH ``Frame Time: .0083333``);
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Iterable
@@ -39,14 +40,22 @@ _NAMED_DECIMALS = {
 }
 
 
+_NTSC_VALUES = tuple((float(rate), rate) for rate in NTSC_RATES)
+
+
 def _snap(rate: float) -> Fraction | None:
-    candidates = (Fraction(max(1, round(rate))), *NTSC_RATES)
-    best = min(candidates, key=lambda r: abs(float(r) - rate))
-    if abs(float(best) - rate) <= _SNAP_TOLERANCE * rate:
-        return best
-    return None
+    """The nearest integer or NTSC rate, if within tolerance (ties go to the integer)."""
+    whole = max(1, round(rate))
+    best_value, best = float(whole), None
+    for value, ntsc in _NTSC_VALUES:
+        if abs(value - rate) < abs(best_value - rate):
+            best_value, best = value, ntsc
+    if abs(best_value - rate) > _SNAP_TOLERANCE * rate:
+        return None
+    return Fraction(whole) if best is None else best
 
 
+@functools.lru_cache(maxsize=256)  # files of a shoot share a handful of frame times
 def rate_from_frame_time(frame_time: float) -> Fraction:
     """Return the frame rate a file's (rounded) frame time stands for.
 
@@ -113,7 +122,7 @@ def parse_rate(text: str | float | Fraction | numbers.Real) -> Fraction:
             ) from None
     else:
         raise ValueError(f"frame rate {text!r} is not a number; expected e.g. 24 or 24000/1001")
-    if rate <= 0:
+    if rate.numerator <= 0:  # a Fraction's denominator is always positive
         raise ValueError(f"frame rate must be positive, got {text!r}")
     return rate
 

@@ -1,7 +1,8 @@
 """BVH (Biovision hierarchy) motion capture: reader and writer.
 
-The hierarchy is read token by token with line numbers, so every complaint names
-its line. The motion block, which is nearly all of a file, is parsed in one call to
+A conventionally written hierarchy is read in one pass over its words; anything
+else (odd spellings, or a mistake) is read again token by token with line numbers,
+so every complaint names its line. The motion block, which is nearly all of a file, is parsed in one call to
 numpy's C text reader straight from the file; only when that fails (or the numbers
 are not finite) is the block walked line by line, to say exactly where and why.
 
@@ -19,10 +20,10 @@ from __future__ import annotations
 import io
 import math
 import os
-import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import IO
 
@@ -42,8 +43,6 @@ __all__ = ["read_bvh", "write_bvh"]
 _CHANNEL_LOOKUP = {name: name for name in CHANNEL_NAMES} | {
     name.lower(): name for name in CHANNEL_NAMES
 }
-_FRAMES_LINE = re.compile(r"^frames\s*:\s*(\S*)$", re.IGNORECASE)
-_FRAME_TIME_LINE = re.compile(r"^frame\s*time\s*:\s*(\S*)$", re.IGNORECASE)
 # The hierarchy is read in growing chunks up to this size; beyond it a file is not BVH.
 _HEADER_LIMIT = 1 << 24
 _HIERARCHY_KEYWORDS = frozenset({"ROOT", "JOINT", "OFFSET", "CHANNELS", "END", "}", "{", "MOTION"})
@@ -51,6 +50,9 @@ _HIERARCHY_KEYWORDS = frozenset({"ROOT", "JOINT", "OFFSET", "CHANNELS", "END", "
 _NAME_STOPPERS = frozenset({"ROOT", "JOINT", "OFFSET", "CHANNELS", "End", "MOTION"})
 _MAX_NAME_WORDS = 16
 _WRITE_BLOCK_ROWS = 4096
+_UTF8_BOM = b"\xef\xbb\xbf"
+# What follows 'Frames: 0' is read in pieces this big (small enough not to need mmap).
+_TRAILING_CHUNK = 1 << 16
 
 
 def _find_motion_line(data: bytes) -> tuple[int, int] | None:
@@ -79,10 +81,15 @@ def _has_lines_after(data: bytes, position: int, count: int) -> bool:
     return True
 
 
-def _read_header_bytes(handle: IO[bytes]) -> bytes:
-    """Read from the start of the file through the two lines after MOTION (or EOF)."""
+def _read_header_bytes(handle: IO[bytes]) -> tuple[bytes, tuple[int, int] | None]:
+    """Read from the start of the file through the two lines after MOTION (or EOF).
+
+    Returns the bytes read and the span of the MOTION line in them (None when
+    the file has no MOTION line).
+    """
     buffer = b""
     chunk = 1 << 15
+    motion = None
     while len(buffer) < _HEADER_LIMIT:
         more = handle.read(chunk)
         if not more:
@@ -92,7 +99,7 @@ def _read_header_bytes(handle: IO[bytes]) -> bytes:
         if motion is not None and _has_lines_after(buffer, motion[1] + 1, 2):
             break
         chunk *= 2
-    return buffer
+    return buffer, motion
 
 
 Message = Callable[[], str]
@@ -326,72 +333,103 @@ def _read_hierarchy(tokens: _Tokens, motion_line: int | None) -> _Hierarchy:
     return hierarchy
 
 
-_EXACT_CHANNELS = frozenset(CHANNEL_NAMES)
+# Channel layouts are looked up by their words as bytes, spelled exactly.
+_CHANNEL_BYTES = {name.encode(): name for name in CHANNEL_NAMES}
 
 
-def _read_plain_hierarchy(text: str) -> Skeleton | None:
+def _triples(values: list[float]) -> Iterator[tuple[float, float, float]]:
+    """``x, y, z`` tuples from a flat list of coordinates."""
+    coordinates = iter(values)
+    return zip(coordinates, coordinates, coordinates, strict=True)
+
+
+def _read_plain_hierarchy(data: bytes) -> Skeleton | None:
     """Read a conventionally written, valid hierarchy in one pass over its words.
 
-    Conventional means keywords in capitals, one-word joint names followed by
-    ``{``, channel names spelled exactly. Returns None at the first thing it
-    does not recognise; the token reader then reads the file again and reports
-    exactly what is wrong, or accepts the unconventional spelling. Both readers
-    build the same skeleton from a file this one accepts.
+    ``data`` is the file's bytes before the MOTION line. Conventional means
+    keywords in capitals, one-word UTF-8 joint names followed by ``{``, channel
+    names spelled exactly. Returns None at the first thing it does not
+    recognise; the token reader then reads the file again and reports exactly
+    what is wrong, or accepts the unconventional spelling. Both readers build
+    the same skeleton from a file this one accepts.
+
+    The loop only checks the structure and collects words; numbers are converted
+    and joints built afterwards, a column at a time.
     """
-    words = text.split()
-    if not words or words[0] != "HIERARCHY":
+    words = data.split()
+    if not words or words[0] != b"HIERARCHY":
         return None
-    joints: list[Joint] = []
-    sites: list[EndSite] = []
-    slots: list[int] = []
+    names: list[bytes] = []
+    parents: list[int] = []
+    layouts: list[tuple[str, ...]] = []
+    joint_numbers: list[bytes] = []  # three OFFSET words per joint
+    site_parents: list[int] = []
+    site_slots: list[int] = []
+    site_numbers: list[bytes] = []
     stack: list[int] = []
-    total = 0.0
+    known_layouts: dict[tuple[bytes, ...], tuple[str, ...]] = {}
     index, count = 1, len(words)
     try:
         while index < count:
             word = words[index]
-            if word == "}":
+            if word == b"}":
                 stack.pop()  # IndexError: a brace that closes nothing
                 index += 1
-            elif word == "JOINT" or word == "ROOT":
+            elif word == b"JOINT" or word == b"ROOT":
                 # JOINT name { OFFSET x y z CHANNELS n c1 .. cn
-                if (word == "ROOT") == bool(stack) or words[index + 2] != "{" \
-                        or words[index + 3] != "OFFSET" or words[index + 7] != "CHANNELS":
+                name, brace, offset, x, y, z, keyword, channel_count = words[index + 1 : index + 9]
+                if (word == b"ROOT") == bool(stack) or brace != b"{" or offset != b"OFFSET" \
+                        or keyword != b"CHANNELS":
                     return None
-                x, y, z = float(words[index + 4]), float(words[index + 5]), float(words[index + 6])
-                channel_count = int(words[index + 8])
-                channels = tuple(words[index + 9 : index + 9 + channel_count])
-                if not 0 <= channel_count <= 6 or len(channels) != channel_count \
-                        or not _EXACT_CHANNELS.issuperset(channels):
-                    return None
-                joints.append(Joint(words[index + 1], stack[-1] if stack else -1, (x, y, z),
-                                    channels))
-                stack.append(len(joints) - 1)
-                total += x + y + z
-                index += 9 + channel_count
-            elif word == "End":
+                first = index + 9
+                index = first + int(channel_count)
+                channels = tuple(words[first:index])
+                layout = known_layouts.get(channels)
+                if layout is None:
+                    layout = tuple(map(_CHANNEL_BYTES.get, channels))  # type: ignore[arg-type]
+                    if not 0 <= index - first <= 6 or len(layout) != index - first \
+                            or None in layout or len(set(layout)) != len(layout):
+                        return None
+                    known_layouts[channels] = layout
+                parents.append(stack[-1] if stack else -1)
+                stack.append(len(names))
+                names.append(name)
+                layouts.append(layout)
+                joint_numbers += (x, y, z)
+            elif word == b"End":
                 # End Site { OFFSET x y z }
-                if words[index + 1] != "Site" or words[index + 2] != "{" \
-                        or words[index + 3] != "OFFSET" or words[index + 7] != "}":
+                site, brace, offset, x, y, z, close = words[index + 1 : index + 8]
+                if site != b"Site" or brace != b"{" or offset != b"OFFSET" or close != b"}":
                     return None
-                x, y, z = float(words[index + 4]), float(words[index + 5]), float(words[index + 6])
-                sites.append(EndSite(stack[-1], (x, y, z)))
-                slots.append(len(joints))
-                total += x + y + z
+                site_parents.append(stack[-1])
+                site_slots.append(len(names))
+                site_numbers += (x, y, z)
                 index += 8
             else:
                 return None
+        if stack or not names:
+            return None
+        joint_values = list(map(float, joint_numbers))
+        site_values = list(map(float, site_numbers))
         # One check for every offset: a NaN or an infinity anywhere makes the sum
         # non-finite (so does an overflow, which the token reader then sorts out).
-        if stack or not joints or not math.isfinite(total):
+        if not math.isfinite(sum(joint_values) + sum(site_values)):
             return None
-        return Skeleton(tuple(joints), tuple(sites), tuple(slots))
+        # Joint and EndSite are named tuples: each is made straight from the tuple
+        # of its fields, as their _make does, without a Python call per joint.
+        joint_fields = zip(
+            map(bytes.decode, names), parents, _triples(joint_values), layouts, strict=True
+        )
+        site_fields = zip(site_parents, _triples(site_values), strict=True)
+        joints = map(tuple.__new__, repeat(Joint), joint_fields)
+        sites = map(tuple.__new__, repeat(EndSite), site_fields)
+        return Skeleton(tuple(joints), tuple(sites), tuple(site_slots))
     except (ValueError, IndexError):  # for the token reader to explain
-        return None
+        return None  # (a name that is not UTF-8 raises UnicodeDecodeError, a ValueError)
 
 
 def _decode(data: bytes) -> str:
-    data = data.removeprefix(b"\xef\xbb\xbf")
+    data = data.removeprefix(_UTF8_BOM)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -403,59 +441,65 @@ class _MotionHeader:
     frames: int
     frame_time: float
     offset: int  # byte offset of the first motion line
-    line: int  # its line number
+
+
+def _header_value(line: bytes, key: tuple[bytes, ...]) -> bytes | None:
+    """The value of a ``Key: value`` line whose key has the words ``key`` (any case).
+
+    The words may be written apart or together (``Frame Time``, ``FrameTime``),
+    the value is one word or nothing; None when the line is not of that form.
+    """
+    words, colon, value = line.partition(b":")
+    if not colon or words.lower().split() not in (list(key), [b"".join(key)]):
+        return None
+    value = value.strip()
+    return None if len(value.split()) > 1 else value
 
 
 def _read_motion_header(header: bytes, motion_end: int, path: str) -> _MotionHeader:
     """Parse the ``Frames:`` and ``Frame Time:`` lines that follow MOTION."""
     position = motion_end + 1  # past the MOTION line's newline
-    line_number = header.count(b"\n", 0, motion_end) + 1
+    lines_read = 0  # since MOTION; line numbers are counted only for a message
 
-    def next_line(expected: str) -> str:
-        nonlocal position, line_number
+    def error(message: str) -> BVHError:
+        return BVHError(message, path, header.count(b"\n", 0, motion_end) + 1 + lines_read)
+
+    def next_line(expected: str) -> bytes:
+        nonlocal position, lines_read
         while position < len(header):
             end = header.find(b"\n", position)
             end = len(header) if end < 0 else end
-            text = _decode(header[position:end]).strip()
+            line = header[position:end].strip()
             position = end + 1
-            line_number += 1
-            if text:
-                return text
-        raise BVHError(f"expected {expected}, found the end of the file", path, line_number)
+            lines_read += 1
+            if line:
+                return line
+        raise error(f"expected {expected}, found the end of the file")
 
-    text = next_line("'Frames: <count>' after MOTION")
-    match = _FRAMES_LINE.match(text)
-    if match is None:
-        raise BVHError(
-            f"expected 'Frames: <count>' after MOTION, found {text[:40]!r}", path, line_number
+    line = next_line("'Frames: <count>' after MOTION")
+    count = _header_value(line, (b"frames",))
+    if count is None:
+        raise error(f"expected 'Frames: <count>' after MOTION, found {_decode(line)[:40]!r}")
+    if not count.isdigit():  # ASCII digits only
+        raise error(
+            f"expected a whole number of frames after 'Frames:', found {_decode(count)[:40]!r}"
         )
-    if not match.group(1).isdigit():
-        raise BVHError(
-            f"expected a whole number of frames after 'Frames:', found {match.group(1)[:40]!r}",
-            path,
-            line_number,
-        )
-    frames = int(match.group(1))
-    text = next_line("'Frame Time: <seconds>' after 'Frames:'")
-    match = _FRAME_TIME_LINE.match(text)
-    if match is None:
-        raise BVHError(
-            f"expected 'Frame Time: <seconds>' after 'Frames:', found {text[:40]!r}",
-            path,
-            line_number,
+    line = next_line("'Frame Time: <seconds>' after 'Frames:'")
+    seconds = _header_value(line, (b"frame", b"time"))
+    if seconds is None:
+        raise error(
+            f"expected 'Frame Time: <seconds>' after 'Frames:', found {_decode(line)[:40]!r}"
         )
     try:
-        frame_time = float(match.group(1))
+        frame_time = float(seconds) if seconds.isascii() else math.nan
     except ValueError:
-        frame_time = float("nan")
-    if not (np.isfinite(frame_time) and frame_time > 0):
-        raise BVHError(
+        frame_time = math.nan
+    if not (math.isfinite(frame_time) and frame_time > 0):
+        raise error(
             f"expected a positive number of seconds after 'Frame Time:', "
-            f"found {match.group(1)[:40]!r}",
-            path,
-            line_number,
+            f"found {_decode(seconds)[:40]!r}"
         )
-    return _MotionHeader(frames, frame_time, min(position, len(header)), line_number + 1)
+    return _MotionHeader(int(count), frame_time, min(position, len(header)))
 
 
 def _motion_problem(
@@ -515,16 +559,19 @@ def _read_motion(
     columns = skeleton.channel_count
 
     def fail() -> BVHError:
-        handle.seek(header.offset)
+        handle.seek(0)
+        first_line = handle.read(header.offset).count(b"\n") + 1
         message, line = _motion_problem(
-            handle, header.line, header.frames, skeleton.channel_labels
+            handle, first_line, header.frames, skeleton.channel_labels
         )
         return BVHError(message, path, line)
 
     handle.seek(header.offset)
     if header.frames == 0 or columns == 0:
-        if header.frames == 0 and handle.read(1 << 20).strip():
-            raise fail()
+        if header.frames == 0:
+            while rest := handle.read(_TRAILING_CHUNK):  # anything but blank lines is an error
+                if rest.strip():
+                    raise fail()
         return np.zeros((header.frames, columns))
     try:
         with warnings.catch_warnings():
@@ -540,18 +587,19 @@ def _read_motion(
 
 
 def _parse(handle: IO[bytes], path: str) -> tuple[Skeleton, NDArray[np.float64], float]:
-    data = _read_header_bytes(handle)
+    data, motion = _read_header_bytes(handle)
     if not data.strip():
         raise BVHError("the file is empty; expected a BVH file starting with HIERARCHY", path)
     if b"\r" in data and b"\n" not in data:  # classic Mac OS line ends: CR alone
         handle = io.BytesIO((data + handle.read()).replace(b"\r", b"\n"))
-        data = _read_header_bytes(handle)
-    motion = _find_motion_line(data)
+        data, motion = _read_header_bytes(handle)
     hierarchy_bytes = data if motion is None else data[: motion[0]]
-    motion_line = None if motion is None else data.count(b"\n", 0, motion[0]) + 1
-    text = _decode(hierarchy_bytes)
-    skeleton = None if motion_line is None else _read_plain_hierarchy(text)
+    skeleton = None if motion is None else _read_plain_hierarchy(
+        hierarchy_bytes.removeprefix(_UTF8_BOM)
+    )
     if skeleton is None:
+        text = _decode(hierarchy_bytes)
+        motion_line = None if motion is None else data.count(b"\n", 0, motion[0]) + 1
         hierarchy = _read_hierarchy(_Tokens(text, path, motion_line), motion_line)
         try:
             skeleton = hierarchy.skeleton()
@@ -616,7 +664,7 @@ def read_bvh(
         rate=rate_from_frame_time(frame_time),
         units=units or "unknown",
         placement=Placement(scale=float(scale), up_axis="y"),
-        name=name if name is not None else Path(text_path).stem,
+        name=name if name is not None else os.path.splitext(os.path.basename(text_path))[0],
         source=text_path,
     )
 

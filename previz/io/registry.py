@@ -8,11 +8,11 @@ one module plus one :class:`FileFormat` line in :data:`FORMATS`.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from previz.errors import FormatError
@@ -53,7 +53,13 @@ class FileFormat:
         attribute = self.reader if direction == "read" else self.writer
         if attribute is None:
             raise FormatError(f"previz cannot {direction} {self.name} files")
-        return getattr(importlib.import_module(self.module), attribute)
+        return _load(self.module, attribute)
+
+
+@functools.cache
+def _load(module: str, attribute: str) -> Callable[..., Any]:
+    """Import ``module`` and return its ``attribute``; a failed import is tried again next time."""
+    return getattr(importlib.import_module(module), attribute)
 
 
 FORMATS: tuple[FileFormat, ...] = (
@@ -123,7 +129,7 @@ def find_format(
         if not match:
             raise FormatError(f"{os.fspath(path)}: unknown {kind} format {name!r}; valid: {valid}")
         return match[0]
-    extension = Path(path).suffix.lower()
+    extension = os.path.splitext(os.fspath(path))[1].lower()
     for candidate in candidates:
         if extension in candidate.extensions:
             return candidate

@@ -541,7 +541,9 @@ def test_missing_frame_time(bvh_file):
     )
 
 
-@pytest.mark.parametrize("value", ["0", "-0.1", "abc", "", "nan", "inf", "0.0", "-0"])
+@pytest.mark.parametrize(
+    "value", ["0", "-0.1", "abc", "", "nan", "inf", "0.0", "-0", "\u0660.\u0661"]
+)
 def test_bad_frame_time(bvh_file, value):
     fails_at(
         bvh_file,
@@ -550,6 +552,21 @@ def test_bad_frame_time(bvh_file, value):
         "expected a positive number of seconds after 'Frame Time:'",
         f"found '{value}'",
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "expected"),
+    [
+        ("Frames: 3", "Frames: 3 4", 17, "expected 'Frames: <count>' after MOTION"),
+        ("Frames: 3", "Frame: 3", 17, "expected 'Frames: <count>' after MOTION"),
+        ("Frames: 3", "Frames 3", 17, "expected 'Frames: <count>' after MOTION"),
+        ("Frame Time: 0.0333333", "Frame Time: 0.03 0.04", 18, "expected 'Frame Time: <seconds>'"),
+        ("Frame Time: 0.0333333", "Frame Tim: 0.0333333", 18, "expected 'Frame Time: <seconds>'"),
+        ("Frame Time: 0.0333333", "Fra me Time: 0.0333333", 18, "expected 'Frame Time: <seconds>'"),
+    ],
+)
+def test_motion_header_lines_of_the_wrong_form(bvh_file, old, new, line, expected):
+    fails_at(bvh_file, replaced(old, new), line, expected)
 
 
 def test_missing_frames_line(bvh_file):
@@ -562,7 +579,7 @@ def test_missing_frames_line(bvh_file):
     )
 
 
-@pytest.mark.parametrize("value", ["-5", "2.5", "", "three", "3e0", "+3"])
+@pytest.mark.parametrize("value", ["-5", "2.5", "", "three", "3e0", "+3", "\u00b3", "\u0663"])
 def test_bad_frame_count(bvh_file, value):
     fails_at(
         bvh_file,

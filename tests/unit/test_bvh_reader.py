@@ -19,7 +19,7 @@ from conftest import SHARED_BVH, shared_bvh_files
 
 import previz
 from previz.core.skeleton import EndSite
-from previz.errors import InputError
+from previz.errors import BVHError, InputError
 from previz.io.bvh import read_bvh
 
 POS = ("Xposition", "Yposition", "Zposition")
@@ -283,8 +283,11 @@ def test_uncommon_frame_time_gives_its_own_rate(bvh_file):
         ("  Frames: 2  ", "\tFrame Time: 0.0333333 \t"),
         ("frames: 2", "frame time: 0.0333333"),
         ("FRAMES : 2", "FRAME TIME : 0.0333333"),
+        ("Frames: 2", "FrameTime: 0.0333333"),
+        ("Frames: 2\r", "Frame \t Time  :0.0333333\r"),
     ],
-    ids=["tab", "no-space", "many-spaces", "padded", "lower-case", "upper-spaced"],
+    ids=["tab", "no-space", "many-spaces", "padded", "lower-case", "upper-spaced", "one-word",
+         "cr-and-gaps"],
 )
 def test_frames_and_frame_time_spacing(bvh_file, frames_line, time_line):
     text = bvh_text(SIMPLE, SIMPLE_ROWS)
@@ -876,7 +879,7 @@ def _both_readers(text: str):
 
     motion = text.index("MOTION")
     head = text[:motion]
-    plain = bvh._read_plain_hierarchy(head)
+    plain = bvh._read_plain_hierarchy(head.encode())
     line = text.count("\n", 0, motion) + 1
     tokens = bvh._read_hierarchy(bvh._Tokens(head, "t.bvh", line), line).skeleton()
     return plain, tokens
@@ -891,6 +894,7 @@ def _both_readers(text: str):
         lambda t: t.replace(" {", "{"),  # brace glued to the name: token reader only
         lambda t: t.replace("Xrotation", "xrotation"),  # odd spelling: token reader only
         lambda t: t.replace("CHANNELS 3", "CHANNELS\n3"),
+        lambda t: t.replace("Chest", "Brust\u00e9"),  # UTF-8 names
     ],
 )
 def test_fast_hierarchy_reader_agrees_with_the_token_reader(variant) -> None:
@@ -907,8 +911,54 @@ def test_fast_hierarchy_reader_agrees_with_the_token_reader(variant) -> None:
     assert tokens.channel_count == 12
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("JOINT Leg", "JOINT Chest"),  # a name used twice
+        ("Zrotation Xrotation Yrotation\n    End", "Zrotation Zrotation Yrotation\n    End"),
+        ("CHANNELS 3 Xrot", "CHANNELS 7 Xrot"),
+        ("OFFSET 5 -5 0", "OFFSET 5 nan 0"),
+        ("OFFSET 5 -5 0", "OFFSET 5 1e999 0"),
+        ("JOINT Leg", "JOINT Le{g"),
+        ("JOINT Leg", "JOINT Le\xffg"),  # not UTF-8 once encoded as Latin-1 below
+    ],
+    ids=["twice", "channel-twice", "count", "nan", "overflow", "brace", "latin-1"],
+)
+def test_fast_hierarchy_reader_leaves_bad_hierarchies_to_the_token_reader(
+    bvh_file, old, new
+) -> None:
+    from previz.io import bvh
+
+    good = (
+        "HIERARCHY\nROOT Hips\n{\n  OFFSET 0 90 0\n  CHANNELS 6 Xposition Yposition Zposition "
+        "Zrotation Xrotation Yrotation\n  JOINT Chest\n  {\n    OFFSET 0 10 0\n    CHANNELS 3 "
+        "Zrotation Xrotation Yrotation\n    End Site\n    {\n      OFFSET 0 5 0\n    }\n  }\n"
+        "  JOINT Leg\n  {\n    OFFSET 5 -5 0\n    CHANNELS 3 Xrotation Yrotation Zrotation\n"
+        "    End Site\n    {\n      OFFSET 0 -40 0\n    }\n  }\n}\n"
+    )
+    assert bvh._read_plain_hierarchy(good.encode()) is not None
+    bad = good.replace(old, new).encode("latin-1")
+    assert bvh._read_plain_hierarchy(bad) is None
+    file = bvh_file(bad + b"MOTION\nFrames: 0\nFrame Time: 0.04\n")
+    if "\xff" in new:  # only unusual: the token reader reads it
+        assert read_bvh(file).skeleton.names == ("Hips", "Chest", "Le\xffg")
+    else:
+        with pytest.raises(BVHError):
+            read_bvh(file)
+
+
+def test_a_byte_order_mark_keeps_the_fast_path(bvh_file, monkeypatch) -> None:
+    from previz.io import bvh
+
+    calls = []
+    monkeypatch.setattr(bvh, "_read_hierarchy", lambda *a: calls.append(a))
+    take = read_bvh(bvh_file(b"\xef\xbb\xbf" + bvh_text(SIMPLE, SIMPLE_ROWS).encode()))
+    check_simple(take)
+    assert calls == []  # the token reader was not needed
+
+
 def test_fast_hierarchy_reader_agrees_on_every_shared_file(shared_bvh_dir) -> None:
     for path in sorted(shared_bvh_dir.glob("*.bvh")):
-        text = path.read_bytes().decode("latin-1")
+        text = path.read_bytes().decode()
         plain, tokens = _both_readers(text)
         assert plain == tokens, path.name

@@ -44,3 +44,33 @@ def test_bad_names_and_channels_are_named() -> None:
         Skeleton((good, Joint("B", 0, (0.0, 0.0, 0.0), ("Wrotation",))))
     with pytest.raises(ValueError, match="joint 'C' lists channel Xrotation twice"):
         Skeleton((good, Joint("C", 0, (0.0, 0.0, 0.0), ("Xrotation", "Xrotation"))))
+
+
+def test_names_are_checked_together_as_the_exact_rule_checks_each() -> None:
+    """The all-at-once name check never passes a set the per-name rule rejects."""
+    from previz.core.skeleton import _WRITABLE_NAME, _all_writable
+
+    rng = np.random.default_rng(7)
+    pieces = ["a", "b", "é", " ", " ", "\t", "\n", "\r", "{", "}", "\u00a0", "\u200b", "\x00"]
+    accepted = 0
+    for _ in range(20000):
+        names = ["".join(rng.choice(pieces, size=int(rng.integers(0, 5))))
+                 for _ in range(int(rng.integers(1, 4)))]
+        exact = all(_WRITABLE_NAME.fullmatch(name) for name in names)
+        if _all_writable(names):
+            assert exact, names
+            accepted += 1
+    assert accepted > 100  # the fast check does pass ordinary names
+
+
+@pytest.mark.parametrize("name", ["a\nb", "a\tb", "a  b", " a", "a ", "", "a\u00a0b"])
+def test_names_with_other_whitespace_cannot_be_written(name: str) -> None:
+    good = Joint("Hips", -1, (0.0, 0.0, 0.0), ("Xrotation",))
+    with pytest.raises(ValueError, match="cannot be written"):
+        Skeleton((good, Joint(name, 0, (0.0, 0.0, 0.0), ())))
+
+
+def test_printable_oddities_take_the_exact_check() -> None:
+    """A zero-width space is not whitespace: the name is fine, though not printable."""
+    skeleton = Skeleton((Joint("Hips\u200b", -1, (0.0, 0.0, 0.0), ("Xrotation",)),))
+    assert skeleton.names == ("Hips\u200b",)
