@@ -2,9 +2,10 @@
 
 A conventionally written hierarchy is read in one pass over its words; anything
 else (odd spellings, or a mistake) is read again token by token with line numbers,
-so every complaint names its line. The motion block, which is nearly all of a file, is parsed in one call to
-numpy's C text reader straight from the file; only when that fails (or the numbers
-are not finite) is the block walked line by line, to say exactly where and why.
+so every complaint names its line. The motion block, which is nearly all of a
+file, is parsed in one call to numpy's C text reader straight from the file; only
+when that fails (or the numbers are not finite) is the block walked line by line,
+to say exactly where and why.
 
 Accepted: tabs or spaces, LF/CRLF/CR/mixed line ends, a UTF-8 byte-order mark,
 ``.0083333``-style numbers, ``-0.0000``, scientific notation, trailing whitespace,
