@@ -1159,27 +1159,35 @@ def export_command(plan: str, output: str, format_list: str | None, camera_list:
 @click.option("--device", "device_name", required=True, help="Device profile name or .toml path.")
 @click.option("--listen", metavar="HOST:PORT",
               help="Interface and port (default 127.0.0.1 and the profile's port).")
+@click.option("--plan", "plan_path", type=click.Path(dir_okay=False),
+              help="Shot plan: its set, camera and performers are the defaults.")
+@click.option("--shot", "shot_id", metavar="ID",
+              help="A shot of the plan: the slate, and performers start at its first frame "
+                   "with every take.")
 @click.option("--set", "set_spec", metavar="SET",
-              help="Set file or builtin:demo (the default) the camera looks at.")
+              help="Set file or builtin:demo the camera looks at (default: the plan's, else "
+                   "the demo set).")
 @click.option("--rig", "body_spec", metavar="BODY[:MODE]",
               help="Camera body and sensor mode: its film back frames the view "
-                   "(default: 36 x 24 mm full frame).")
+                   "(default: the plan's, else 36 x 24 mm full frame).")
 @click.option("--lens-kit", "kit_name", help="Lens kit: names the lens in the burn-ins, sets "
-              "the squeeze.")
+              "the squeeze (default: the plan's).")
 @click.option("--takes", "takes_dir", type=click.Path(file_okay=False),
               help="Folder the takes are recorded to (default: here; created if missing).")
 @click.option("--slate", default="", help="Slate of the first take (editable in the window).")
 @click.option("--performer", "performers", multiple=True, metavar="BVH[@X,Y[,HEADING]]",
               help="A BVH take playing in the set, looping; it starts again with every take "
-                   "(repeatable).")
+                   "(repeatable; default: the plan's performers).")
 @click.option("--size", "size_text", metavar="WxH",
-              help="Output frame size; the view keeps its aspect (default 1920x1080).")
+              help="Output frame size; the view keeps its aspect (default: the plan's, else "
+                   "1920x1080).")
 @click.option("--viewport", "viewport", type=click.Choice(["raster", "qt"]), default="raster",
               show_default=True,
               help="raster: render off-screen and show the image (fastest on a CPU renderer); "
                    "qt: pyvistaqt OpenGL widget.")
-def live_command(device_name: str, listen: str | None, set_spec: str | None,
-                 body_spec: str | None, kit_name: str | None, takes_dir: str | None, slate: str,
+def live_command(device_name: str, listen: str | None, plan_path: str | None,
+                 shot_id: str | None, set_spec: str | None, body_spec: str | None,
+                 kit_name: str | None, takes_dir: str | None, slate: str,
                  performers: tuple[str, ...], size_text: str | None, viewport: str) -> None:
     """Operate a live tracked camera: see the set through it, record takes, calibrate.
 
@@ -1203,6 +1211,7 @@ def live_command(device_name: str, listen: str | None, set_spec: str | None,
     code = run_live(device_name, listen=listen, set_spec=set_spec, body=body_spec,
                     lens_kit=kit_name, takes=takes_dir, slate=slate, viewport=viewport,
                     resolution=_size(size_text) if size_text else None,
-                    performers=[_performer(spec) for spec in performers])
+                    performers=[_performer(spec) for spec in performers],
+                    plan=plan_path, shot=shot_id)
     if code:
         sys.exit(code)

@@ -107,6 +107,11 @@ class LiveWindow(QMainWindow):
         UI frame period (0: frames only when :meth:`tick` is called).
     telemetry_interval_ms : int, keyword-only
         Telemetry refresh period (0: only when ``telemetry.refresh()`` is called).
+    takes : sequence of Take, keyword-only
+        Performers (placed on the stage and in stage time), looping in the set.
+    performance_origin : float, keyword-only
+        Stage seconds the performers are at when the window opens and when a take
+        starts (a shot's first frame; default 0).
 
     Attributes
     ----------
@@ -124,7 +129,8 @@ class LiveWindow(QMainWindow):
     def __init__(self, session: LiveSession, set_model: SetModel | None = None,
                  camera: LiveCamera | None = None, parent: QWidget | None = None, *,
                  viewport: str = DEFAULT_VIEWPORT, frame_interval_ms: int = FRAME_INTERVAL_MS,
-                 telemetry_interval_ms: int = 100, takes: Sequence[Take] = ()) -> None:
+                 telemetry_interval_ms: int = 100, takes: Sequence[Take] = (),
+                 performance_origin: float = 0.0) -> None:
         super().__init__(parent)
         self.session = session
         self.camera = camera or LiveCamera(session.camera)
@@ -142,7 +148,9 @@ class LiveWindow(QMainWindow):
         self.viewport = make_live_viewport(viewport, set_model, self.camera.frame_aspect, self,
                                            takes)
         # Performers loop from the moment the window opens and start again with every
-        # take, so each take's first frame meets the performance's first frame.
+        # take, so each take's first frame meets the performance at the origin (a
+        # shot's first frame, in stage seconds).
+        self.performance_origin = float(performance_origin)
         self._performance_start = time.monotonic()
         self._performance_take: float | None = None
         self.telemetry = TelemetryPanel(session, interval_ms=telemetry_interval_ms)
@@ -376,12 +384,13 @@ class LiveWindow(QMainWindow):
         self.frames += 1
 
     def performance_time(self, now: float) -> float:
-        """Seconds into the performers' takes: since the window opened, or since Record."""
+        """Stage seconds the performers play: the origin plus the time since the window
+        opened, or since Record."""
         started = self.session.take_started
         if started is not None and started != self._performance_take:
             self._performance_take = started
             self._performance_start = started
-        return now - self._performance_start
+        return self.performance_origin + now - self._performance_start
 
     def _follow(self, sample: CameraSample | None) -> ViewCamera:
         """The view through the sample (the last good one when its pose is unusable)."""
@@ -520,6 +529,8 @@ def run_live(
     viewport: str = DEFAULT_VIEWPORT,
     resolution: tuple[int, int] | None = None,
     performers: Sequence[Take] = (),
+    plan: str | os.PathLike[str] | None = None,
+    shot: str | None = None,
 ) -> int:
     """Open the live camera window and run until it is closed; return the exit code.
 
@@ -549,6 +560,12 @@ def run_live(
     performers : sequence of Take
         Performers (placed on the stage) looping in the set; they start again
         with every take.
+    plan : path or None
+        A shot plan: its set, camera (body, lens kit, fit, frame, guides, rate)
+        and performers are used where the arguments above name none.
+    shot : str or None
+        A shot of ``plan``: the slate (unless given), the body of its first mark,
+        and the performers start at its first frame with every take.
     """
     from previz.io.device_toml import find_device
     from previz.io.set_source import BUILTIN_DEMO, load_set
@@ -557,20 +574,35 @@ def run_live(
     check_viewport(viewport)
     profile = find_device(device)
     host, port = parse_listen(listen, profile.port) if listen else ("127.0.0.1", profile.port)
-    library = None
-    if body or lens_kit:
-        from previz.io.datafiles import load_rig_library
+    from previz.io.datafiles import load_rig_library
 
-        library = load_rig_library()
-    camera = LiveCamera.from_rig(library, body, lens_kit, resolution=resolution)
-    set_model = load_set(set_spec or BUILTIN_DEMO)
+    if shot is not None and plan is None:
+        raise InputError("a shot needs its plan (--plan)")
+    library = load_rig_library() if body or lens_kit or plan is not None else None
+    origin = 0.0
+    if plan is not None:
+        from previz.io.plan_assets import plan_set, plan_takes
+        from previz.io.shotplan_toml import read_plan
+
+        shot_plan = read_plan(plan)
+        camera = LiveCamera.from_plan(shot_plan, library, shot, body=body, lens_kit=lens_kit,
+                                      resolution=resolution)
+        if shot is not None:
+            slate = slate or shot
+            origin = shot_plan.sequence.seconds(shot_plan.frame_range(shot)[0])
+        set_model = load_set(set_spec) if set_spec else plan_set(shot_plan)
+        performers = performers or plan_takes(shot_plan)
+    else:
+        camera = LiveCamera.from_rig(library, body, lens_kit, resolution=resolution)
+        set_model = load_set(set_spec or BUILTIN_DEMO)
     folder = _take_folder(takes)
     session = LiveSession(profile, host=host, port=port, camera=camera.info,
                           take_folder=folder, slate=slate)
     window = None
     try:
         app = live_application()
-        window = LiveWindow(session, set_model, camera, viewport=viewport, takes=performers)
+        window = LiveWindow(session, set_model, camera, viewport=viewport, takes=performers,
+                            performance_origin=origin)
         session.start()
         window.resize(1600, 900)
         window.show()

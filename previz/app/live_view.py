@@ -20,6 +20,7 @@ from fractions import Fraction
 from previz.core.camera_path import CameraInfo
 from previz.core.projection import ViewCamera
 from previz.core.rig import LensKit, RigLibrary
+from previz.core.shotplan import ShotPlan
 from previz.core.time import timecodes
 from previz.errors import InputError
 from previz.live.vcam import CameraSample
@@ -152,6 +153,33 @@ class LiveCamera:
             kit = library.lens_kit(lens_kit)
             info = info.with_lens_kit(kit)
         return cls(info, resolution or DEFAULT_RESOLUTION, kit, label, delivery_aspect)
+
+    @classmethod
+    def from_plan(cls, plan: ShotPlan, library: RigLibrary | None, shot_id: str | None = None,
+                  *, body: str | None = None, lens_kit: str | None = None,
+                  resolution: tuple[int, int] | None = None) -> LiveCamera:
+        """Build from a shot plan: its body (a shot's own), lens kit, fit, frame, guides and rate.
+
+        ``body``, ``lens_kit`` and ``resolution`` override the plan's.
+
+        Raises
+        ------
+        InputError
+            For an unknown shot; for a body or kit the rig library lacks, naming
+            the plan file and its key.
+        """
+        plan_body = plan.body_spec(shot_id) if shot_id is not None else plan.camera.body
+        try:
+            camera = cls.from_rig(
+                library, body or plan_body, lens_kit or plan.camera.lens_kit,
+                resolution=resolution or plan.sequence.resolution,
+                delivery_aspect=plan.sequence.aspect or 2.39)
+        except InputError as error:
+            if (body or plan_body, lens_kit or plan.camera.lens_kit) == (body, lens_kit):
+                raise  # the names given on the command line are wrong, not the plan
+            raise InputError(f"{plan.source}: camera: {error}") from None
+        return replace(camera, info=replace(camera.info, fit=plan.camera.fit),
+                       rate=plan.sequence.rate)
 
     @property
     def frame_aspect(self) -> float:

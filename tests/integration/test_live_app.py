@@ -42,6 +42,7 @@ pv = pytest.importorskip("pyvista")
 
 BODY = "arri-alexa-35:4.6k-16x9"
 KIT = "cooke-s4i"
+DEMO_PLAN = Path(__file__).resolve().parents[2] / "shots" / "demo.toml"
 #: The pose and lens the fake device sends.
 POSITION = (1.5, -4.0, 1.7)
 PAN_TILT_ROLL = (30.0, -5.0, 2.0)
@@ -185,13 +186,14 @@ def live_window(live_qt_app: Any, tmp_path: Path) -> Iterator[Callable[..., Any]
     opened: list[tuple[Any, LiveSession]] = []
 
     def opener(kind: str = "raster", size: tuple[int, int] = (1500, 880),
-               performers: tuple[Any, ...] = ()) -> Any:
+               performers: tuple[Any, ...] = (), origin: float = 0.0) -> Any:
         library = load_rig_library()
         camera = LiveCamera.from_rig(library, BODY, KIT, resolution=(1280, 720))
         session = LiveSession(find_device("previz"), host="127.0.0.1", port=0,
                               camera=camera.info, take_folder=tmp_path / "takes", slate="A012")
         session.start()
-        window = LiveWindow(session, blocks_set(), camera, viewport=kind, takes=performers)
+        window = LiveWindow(session, blocks_set(), camera, viewport=kind, takes=performers,
+                            performance_origin=origin)
         opened.append((window, session))
         window.resize(*size)
         window.show()
@@ -232,6 +234,38 @@ def test_view_follows_the_sample_on_the_bodys_film_back() -> None:
                                  (0.0, 0.0, 0.0, 0.0), 35.0, 3.0, 2.8))
     with pytest.raises(InputError, match="no-such-kit"):
         LiveCamera.from_rig(library, BODY, "no-such-kit")
+
+
+def test_camera_from_a_plan_takes_its_body_kit_frame_guides_and_rate(tmp_path: Path) -> None:
+    from previz.core.camera_path import SensorFit
+    from previz.io.shotplan_toml import read_plan
+
+    library = load_rig_library()
+    text = DEMO_PLAN.read_text().replace('fit = "fill"', 'fit = "horizontal"')
+    text = text.replace("rate = 24\n", "rate = 25\n").replace("aspect = 2.39", "aspect = 1.85")
+    text = text.replace('name = "close"\n', 'name = "close"\nbody = "arri-alexa-mini-lf"\n')
+    (tmp_path / "plan.toml").write_text(text)
+    plan = read_plan(tmp_path / "plan.toml")
+    camera = LiveCamera.from_plan(plan, library, "010")
+    _body, mode = library.body_and_mode(BODY)
+    assert camera.info.film_back == mode.film_back
+    assert camera.info.lens_kit == KIT and camera.kit is not None  # noqa: PT018
+    assert camera.info.fit == SensorFit.HORIZONTAL
+    assert camera.resolution == (1920, 1080)
+    assert camera.delivery_aspect == 1.85
+    assert camera.rate == 25
+    assert camera.lens_label(50.0) == "Cooke S4/i 50mm"
+    # a shot on a mark with its own body; the command line's names win over the plan's
+    _body, lf_mode = library.body_and_mode("arri-alexa-mini-lf")
+    assert LiveCamera.from_plan(plan, library, "030").info.film_back == lf_mode.film_back
+    given = LiveCamera.from_plan(plan, library, "030", body=BODY, lens_kit=None,
+                                 resolution=(1280, 720))
+    assert given.info.film_back == mode.film_back and given.resolution == (1280, 720)  # noqa: PT018
+    with pytest.raises(InputError, match="no shot '999'; valid: 010, 020, 030"):
+        LiveCamera.from_plan(plan, library, "999")
+    (tmp_path / "plan.toml").write_text(text.replace('"cooke-s4i"', '"no-such-kit"'))
+    with pytest.raises(InputError, match=r"plan.toml: camera: .*no-such-kit"):
+        LiveCamera.from_plan(read_plan(tmp_path / "plan.toml"), library, "010")
 
 
 def test_burnins_name_slate_take_state_lens_and_timecode() -> None:
@@ -463,6 +497,54 @@ def test_performers_loop_in_the_set_and_start_again_with_every_take(live_window:
                            standin.geometry_at(shown + 0.5).points)  # it does move
 
 
+def test_performers_start_at_the_origin_with_every_take(live_window: Any) -> None:
+    from previz.core.synthetic import walking_take
+
+    walker = walking_take(seconds=10.0, rate=60).with_placement(position=(0.0, 3.0, 0.0))
+    window = live_window(size=(1100, 700), performers=(walker,), origin=6.0)
+    opened = window.performance_time(time.monotonic())
+    assert 6.0 <= opened < 7.0
+    window.toggle_recording()
+    try:
+        started = window.session.take_started
+        assert window.performance_time(started) == pytest.approx(6.0)
+        assert window.performance_time(started + 1.25) == pytest.approx(7.25)
+    finally:
+        window.toggle_recording()
+    assert wait_for(lambda: window.viewport.shown_time is not None
+                    and window.viewport.shown_time >= 6.0)
+
+
+def test_run_live_with_a_plan_and_shot(live_qt_app: Any, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan's set, camera and performer; the shot's slate and first frame."""
+    from PySide6.QtCore import QTimer
+
+    import previz.app.live as live_module
+
+    seen: dict[str, Any] = {}
+
+    class Recorder(live_module.LiveWindow):
+        def __init__(self, session: Any, set_model: Any, camera: Any, **options: Any) -> None:
+            seen.update(session=session, set_model=set_model, camera=camera, **options)
+            super().__init__(session, set_model, camera, **options)
+
+    monkeypatch.setattr(live_module, "LiveWindow", Recorder)
+    QTimer.singleShot(600, live_qt_app.quit)
+    try:
+        code = live_module.run_live("previz", listen="127.0.0.1:0", plan=DEMO_PLAN, shot="020",
+                                    takes=tmp_path / "takes", resolution=(640, 360))
+    finally:
+        gc.unfreeze()  # run_live freezes the collector's generations for the session
+    assert code == 0
+    assert seen["performance_origin"] == pytest.approx(3.0)  # frame 1073 of a 1001 start at 24
+    assert seen["session"].slate == "020"
+    assert seen["set_model"].name == "demo"
+    assert [take.name for take in seen["takes"]] == ["walker"]
+    assert seen["camera"].info.lens_kit == KIT and seen["camera"].rate == 24  # noqa: PT018
+    assert seen["camera"].resolution == (640, 360)
+
+
 def test_run_live_opens_and_closes(live_qt_app: Any, tmp_path: Path) -> None:
     from PySide6.QtCore import QTimer
 
@@ -501,5 +583,12 @@ def test_cli_refuses_bad_input_before_opening_a_window(tmp_path: Path) -> None:
                                   str(blocker / "takes")])
     assert result.exit_code == 2
     assert "cannot create the folder" in result.output
+    result = runner.invoke(main, ["live", "--device", "previz", "--shot", "010"])
+    assert result.exit_code == 2
+    assert "a shot needs its plan (--plan)" in result.output
+    result = runner.invoke(main, ["live", "--device", "previz", "--plan", str(DEMO_PLAN),
+                                  "--shot", "999"])
+    assert result.exit_code == 2
+    assert "no shot '999'; valid: 010, 020, 030" in result.output
     result = runner.invoke(main, ["live", "--device", "previz", "--viewport", "vr"])
     assert result.exit_code == 2
