@@ -640,13 +640,32 @@ class ShotPlan:
         DataFileError
             For an unknown body, sensor mode or lens kit, naming the key.
         """
+        return self._framed(self.body_spec(shot_id), self._body_key(shot_id), library, base)
+
+    def mark_camera_info(self, name: str, library: RigLibrary | None) -> CameraInfo:
+        """Return the film back, squeeze and fit a mark is framed with (its body, else the plan's).
+
+        Raises
+        ------
+        InputError
+            For an unknown mark.
+        DataFileError
+            For an unknown body, sensor mode or lens kit, naming the key.
+        """
+        mark = self.mark(name)
+        if mark.body is None:
+            return self._framed(self.camera.body, "camera.body", library, None)
+        index = [m.name for m in self.marks].index(name)
+        return self._framed(mark.body, f"marks[{index}].body", library, None)
+
+    def _framed(self, body: str | None, body_key: str, library: RigLibrary | None,
+                base: CameraInfo | None) -> CameraInfo:
+        """``base`` on the plan's fit and frame, the body ``body`` and the plan's lens kit."""
         info = base if base is not None else CameraInfo()
         info = replace(info, fit=self.camera.fit, aspect=self.sequence.frame_aspect)
-        spec = self.body_spec(shot_id)
-        if spec is not None:
-            key = self._body_key(shot_id)
-            info = info.on_body(*_resolve(self.source, key, lambda: self._rig(library, key)
-                                          .body_and_mode(spec)))
+        if body is not None:
+            info = info.on_body(*_resolve(self.source, body_key, lambda: self._rig(
+                library, body_key).body_and_mode(body)))
         kit_name = self.camera.lens_kit
         if kit_name is not None:
             kit = _resolve(self.source, "camera.lens_kit",

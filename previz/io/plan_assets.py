@@ -22,7 +22,6 @@ from previz.errors import DataFileError, PrevizError
 __all__ = [
     "FramedStill",
     "builtin_performer",
-    "mark_camera",
     "mark_view",
     "plan_set",
     "plan_takes",
@@ -76,28 +75,12 @@ def plan_takes(plan: ShotPlan) -> list[Take]:
     return takes
 
 
-def mark_camera(plan: ShotPlan, mark: Mark, library: RigLibrary | None) -> CameraInfo:
-    """The film back, squeeze and fit a mark is framed with (its body, else the plan's)."""
-    info = CameraInfo(fit=plan.camera.fit, aspect=plan.sequence.frame_aspect)
-    spec = mark.body or plan.camera.body
-    if spec is not None:
-        if library is None:
-            raise DataFileError(f"{plan.source}: marks: a camera body needs the rig library")
-        try:
-            info = info.on_body(*library.body_and_mode(spec))
-        except PrevizError as error:
-            raise DataFileError(f"{plan.source}: mark {mark.name!r}: {error}") from None
-    if plan.camera.lens_kit is not None and library is not None:
-        info = info.with_lens_kit(library.lens_kit(plan.camera.lens_kit))
-    return info
-
-
 def mark_view(plan: ShotPlan, mark: Mark, library: RigLibrary | None,
               size: tuple[int, int] | None = None) -> ViewCamera:
     """The view from a mark at the plan's resolution (or ``size``)."""
     return ViewCamera.from_pan_tilt_roll(
         mark.position, mark.pan_tilt_roll, focal_mm=mark.focal,
-        size=size or plan.sequence.resolution, camera=mark_camera(plan, mark, library),
+        size=size or plan.sequence.resolution, camera=plan.mark_camera_info(mark.name, library),
         focus_m=mark.focus, f_stop=mark.aperture)
 
 

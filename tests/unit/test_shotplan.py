@@ -521,6 +521,26 @@ def test_mark_body_override_and_squeeze_from_the_kit(tmp_path: Path, library: Ri
                                                                    2.0)
 
 
+def test_a_mark_is_framed_on_its_own_body_else_the_plans(tmp_path: Path,
+                                                         library: RigLibrary) -> None:
+    marks = [dict(MARKS[0], body="test-cam:open-gate"), *MARKS[1:]]
+    data = {"schema": "previz.shotplan/1", "sequence": {"rate": 24, "resolution": [1920, 1080]},
+            "set": {"path": "builtin:demo"}, "camera": {"body": "test-cam:16x9",
+                                                        "lens_kit": "test-zoom", "fit": "fill"},
+            "marks": marks, "shots": [{"id": "s", "marks": ["P"], "frames": 2}]}
+    plan = read_plan(write(tmp_path, tomlkit.dumps(data)))
+    own, plans = (plan.mark_camera_info(mark["name"], library) for mark in marks[:2])
+    assert (own.body, own.film_back.height_mm, own.squeeze) == ("test-cam:open-gate", 19.22, 2.0)
+    assert plans.body == "test-cam:16x9" and plans.lens_kit == "test-zoom"  # noqa: PT018
+    assert own == plan.camera_info("s", library)  # the shot's first mark: the same framing
+    with pytest.raises(InputError, match="no mark 'nope'"):
+        plan.mark_camera_info("nope", library)
+    data["marks"] = [dict(MARKS[0], body="no-such-cam"), *MARKS[1:]]
+    plan = read_plan(write(tmp_path, tomlkit.dumps(data)))
+    with pytest.raises(DataFileError, match=r"plan.toml: marks\[0\]\.body: .*no-such-cam"):
+        plan.mark_camera_info(MARKS[0]["name"], library)
+
+
 def test_no_body_gives_the_default_film_back(tmp_path: Path) -> None:
     data = {"schema": "previz.shotplan/1", "sequence": {"rate": 24, "resolution": [1920, 1080]},
             "set": {"path": "builtin:demo"}, "marks": MARKS,
