@@ -3,8 +3,8 @@
 Scout 3D sets with real lenses, play BVH motion capture in them, drive a virtual
 camera live over OSC, and export shot lists and camera paths.
 
-Importing ``previz`` loads numpy only; VTK, Qt and python-osc are imported by the
-modules that need them.
+Importing ``previz`` loads only the error classes and the table of file formats;
+numpy, VTK, Qt and python-osc are imported by the modules that need them.
 """
 
 from __future__ import annotations
