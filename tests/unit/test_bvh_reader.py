@@ -962,3 +962,47 @@ def test_fast_hierarchy_reader_agrees_on_every_shared_file(shared_bvh_dir) -> No
         text = path.read_bytes().decode()
         plain, tokens = _both_readers(text)
         assert plain == tokens, path.name
+
+
+def test_fast_hierarchy_reader_never_accepts_what_the_token_reader_would_not() -> None:
+    """Random word-level mutations of a hierarchy: the fast reader either gives up or
+    builds exactly the skeleton the token reader builds (and gives up when it fails)."""
+    from previz.errors import PrevizError
+    from previz.io import bvh
+
+    hierarchy = (
+        "HIERARCHY ROOT Hips { OFFSET 0 90 0 CHANNELS 6 Xposition Yposition Zposition "
+        "Zrotation Xrotation Yrotation JOINT Chest { OFFSET 0 10 0 CHANNELS 3 Zrotation "
+        "Xrotation Yrotation End Site { OFFSET 0 5 0 } } JOINT Leg { OFFSET 5 -5 0 CHANNELS 3 "
+        "Xrotation Yrotation Zrotation JOINT Foot { OFFSET 0 -40 0 CHANNELS 0 End Site { "
+        "OFFSET 0 -5 8 } } } }"
+    )
+    words = hierarchy.split()
+    pool = [*sorted(set(words)), "nan", "1e999", "7", "-3", "End", "Site", "xrotation", "Hips"]
+    rng = np.random.default_rng(11)
+    agreed = gave_up = 0
+    for _ in range(3000):
+        mutated = list(words)
+        for _ in range(int(rng.integers(1, 3))):
+            at = int(rng.integers(0, len(mutated)))
+            action = int(rng.integers(0, 4))
+            if action == 0:
+                del mutated[at]
+            elif action == 1:
+                mutated.insert(at, str(rng.choice(pool)))
+            elif action == 2:
+                mutated[at] = str(rng.choice(pool))
+            elif at + 1 < len(mutated):
+                mutated[at], mutated[at + 1] = mutated[at + 1], mutated[at]
+        text = "\n".join(mutated) + "\n"
+        plain = bvh._read_plain_hierarchy(text.encode())
+        try:
+            tokens = bvh._read_hierarchy(bvh._Tokens(text, "t.bvh", 99), 99).skeleton()
+        except (PrevizError, ValueError):
+            tokens = None
+        if plain is None:
+            gave_up += 1
+        else:
+            assert plain == tokens, text
+            agreed += 1
+    assert agreed > 100 and gave_up > 100  # noqa: PT018 - both paths were exercised
