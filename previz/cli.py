@@ -746,6 +746,36 @@ def shots_list(plan: str, as_json: bool) -> None:
                    f"{row['timecode_out']:<11} {focal:>6}  {row['source']:<28} {text}".rstrip())
 
 
+@shots.command("camera")
+@click.argument("plan", type=click.Path(dir_okay=False))
+@click.argument("shot_id", metavar="SHOT")
+@click.argument("camera_file", metavar="CAMERA", type=click.Path(dir_okay=False))
+@click.option("--trim", "trim_text", metavar="FIRST,LAST",
+              help="Frames of the file the shot uses, as the file numbers them (`previz camera "
+                   "info CAMERA --fps RATE` lists them; default: from its first frame).")
+def shots_camera(plan: str, shot_id: str, camera_file: str, trim_text: str | None) -> None:
+    """Make CAMERA (a take from `previz live` or `record`, or an exported path) SHOT's camera.
+
+    The shot's marks give way to the recorded camera (they stay in the plan);
+    the rest of the plan file is kept as written. Nothing is written when the
+    file does not cover the shot's frames.
+    """
+    from previz.io.datafiles import load_rig_library
+    from previz.io.shotplan_toml import set_shot_camera
+
+    trim = None
+    if trim_text is not None:
+        first, last = _numbers(trim_text, 2, "--trim")
+        if first != int(first) or last != int(last):
+            raise InputError(f"--trim {trim_text}: expected two whole frame numbers FIRST,LAST")
+        trim = (int(first), int(last))
+    saved, before = set_shot_camera(plan, shot_id, camera_file, load_rig_library(), trim=trim)
+    shot = saved.shot(shot_id)
+    was = f"marks {', '.join(before.marks)}" if before.marks else f"camera {before.camera}"
+    trimmed = f" frames {shot.camera_trim[0]}-{shot.camera_trim[1]}" if shot.camera_trim else ""
+    click.echo(f"{plan}: shot {shot_id} camera = {shot.camera}{trimmed} (was {was})")
+
+
 # --------------------------------------------------------------------- scout
 @main.command("scout")
 @click.argument("set_spec", metavar="[SET]", required=False)

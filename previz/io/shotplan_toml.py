@@ -35,6 +35,7 @@ from tomlkit.items import AoT, Comment, Whitespace
 from tomlkit.items import Table as TomlTable
 
 from previz.core.lens import SensorFit
+from previz.core.rig import RigLibrary
 from previz.core.shotplan import (
     DEFAULT_START_FRAME,
     SCHEMA,
@@ -51,7 +52,8 @@ from previz.core.time import parse_rate
 from previz.errors import DataFileError, InputError, OperationError
 from previz.io.datafiles import Table, read_toml
 
-__all__ = ["new_plan", "plan_from_data", "read_plan", "save_marks", "write_plan"]
+__all__ = ["new_plan", "plan_from_data", "read_plan", "save_marks", "set_shot_camera",
+           "write_plan"]
 
 _TOP_KEYS = ("schema", "sequence", "set", "camera", "performers", "marks", "shots")
 _FITS = tuple(fit.value for fit in SensorFit)
@@ -649,6 +651,63 @@ def save_marks(
     updated = replace(plan, marks=tuple(marks), shots=tuple(shots))
     write_plan(updated, target, renamed_marks=renames)
     return updated
+
+
+def set_shot_camera(
+    path: str | os.PathLike[str],
+    shot_id: str,
+    camera: str | os.PathLike[str],
+    library: RigLibrary | None,
+    *,
+    trim: tuple[int, int] | None = None,
+) -> tuple[ShotPlan, ShotSpec]:
+    """Make a recorded camera path a shot's camera, keeping the rest of the file as written.
+
+    The shot's marks and keys give way to the file (the marks stay in the plan).
+    Before anything is written, the shot's camera is worked out from the file,
+    so a file too short for the shot, a trim outside it or a file previz cannot
+    read leaves the plan as it was.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The plan file.
+    shot_id : str
+        The shot.
+    camera : str or path-like
+        The camera path file (a ``.vtake`` take, or any camera-path format);
+        written relative to the plan's folder.
+    library : RigLibrary or None
+        The rig library, for a plan that names a body or lens kit.
+    trim : (int, int) or None, keyword-only
+        First and last frame of the file the shot uses, numbered as the file
+        numbers them (default: from its first frame).
+
+    Returns
+    -------
+    (ShotPlan, ShotSpec)
+        The plan as saved, and the shot as it was before.
+
+    Raises
+    ------
+    InputError
+        For an unknown shot or a missing camera file.
+    DataFileError
+        Naming ``shots[i].camera`` when the file does not give the shot's frames.
+    """
+    target = Path(path)
+    plan = read_plan(target)
+    index = plan.index(shot_id)
+    source = Path(camera)
+    if not source.is_file():
+        raise InputError(f"{source}: no such camera file")
+    relative = Path(os.path.relpath(source.resolve(), target.resolve().parent)).as_posix()
+    before = plan.shots[index]
+    shot = replace(before, marks=(), keys=None, camera=relative, camera_trim=trim)
+    updated = replace(plan, shots=(*plan.shots[:index], shot, *plan.shots[index + 1 :]))
+    updated.camera_path(shot_id, library)  # the file gives every frame of the shot
+    write_plan(updated, target)
+    return updated, before
 
 
 def new_plan(

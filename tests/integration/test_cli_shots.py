@@ -165,3 +165,56 @@ def test_list_refuses_an_invalid_plan(plan: Path) -> None:
     code, out, err = run("shots", "list", str(plan))
     assert (code, out) == (2, "")
     assert "shots[0].frames: expected a whole number >= 1, found 0" in err
+
+
+# ------------------------------------------------------------ shots camera
+def test_camera_makes_a_recorded_path_the_shots_camera(plan: Path) -> None:
+    takes = plan.parent / "takes"
+    takes.mkdir()
+    times = np.arange(97) / 24
+    take = CameraPath.from_pan_tilt_roll(times, np.column_stack([2 * times, 0 * times, 0 * times]),
+                                         np.zeros((97, 3)), focal_mm=40.0, rate=24)
+    write_json(take, takes / "030_001.json")
+    code, out, err = run("shots", "camera", str(plan), "030", str(takes / "030_001.json"),
+                         "--trim", "1011,1060")
+    assert (code, err) == (0, "")
+    assert out == (f"{plan}: shot 030 camera = takes/030_001.json frames 1011-1060 "
+                   f"(was marks B)\n")
+    text = plan.read_text()
+    assert text.startswith("# two shots from marks, one from a recorded camera\n")  # kept
+    assert 'marks = ["B"]' not in text and 'marks = ["A", "B"]' in text  # noqa: PT018
+    from previz.io.datafiles import load_rig_library
+    from previz.io.shotplan_toml import read_plan
+
+    saved = read_plan(plan)
+    shot = saved.shot("030")
+    assert (shot.camera, shot.camera_trim, shot.marks, shot.frame_range) == (
+        "takes/030_001.json", (1011, 1060), (), (1100, 1123))
+    path = saved.camera_path("030", load_rig_library())
+    # The shot's first frame is the file's frame 1011: x = 2 m/s * 10/24 s.
+    assert (path.start_frame, len(path)) == (1100, 24)
+    np.testing.assert_allclose(path.positions[:, 0], 2 * (10 + np.arange(24)) / 24, atol=2e-6)
+    assert {m.name for m in saved.marks} == {"A", "B"}  # the marks stay in the plan
+    assert run("shots", "validate", str(plan))[0] == 0
+
+
+@pytest.mark.parametrize(("shot", "trim", "message"), [
+    ("030", "1040,1047", "plan.toml: shots[2].camera: cam.json gives 8 frames at 24 fps after "
+                         "camera_trim; the shot needs 24"),
+    ("030", "900,1000", "plan.toml: shots[2].camera_trim: frames 900-1000 are outside"),
+    ("999", None, "plan.toml: no shot '999'; valid: 010, 020, 030"),
+    ("030", "1.5,3", "--trim 1.5,3: expected two whole frame numbers FIRST,LAST"),
+])
+def test_camera_refuses_what_does_not_fit_and_writes_nothing(
+    plan: Path, shot: str, trim: str | None, message: str
+) -> None:
+    before = plan.read_bytes()
+    args = ["shots", "camera", str(plan), shot, str(plan.parent / "cam.json")]
+    code, out, err = run(*args, *(["--trim", trim] if trim else []))
+    assert (code, out) == (2, "")
+    assert err.startswith("previz: error: ") and err.count("\n") == 1  # noqa: PT018
+    assert message in err
+    assert plan.read_bytes() == before
+    code, _out, err = run("shots", "camera", str(plan), "030", str(plan.parent / "lost.vtake"))
+    assert (code, err) == (2, f"previz: error: {plan.parent / 'lost.vtake'}: no such camera "
+                              f"file\n")
