@@ -380,8 +380,8 @@ def _read_plain_hierarchy(data: bytes) -> Skeleton | None:
                 # JOINT name { OFFSET x y z CHANNELS n c1 .. cn
                 name, brace, offset, x, y, z, keyword, channel_count = words[index + 1 : index + 9]
                 if (word == b"ROOT") == bool(stack) or brace != b"{" or offset != b"OFFSET" \
-                        or keyword != b"CHANNELS":
-                    return None
+                        or keyword != b"CHANNELS" or not channel_count.isdigit():
+                    return None  # (isdigit: ASCII digits only, as the token reader wants)
                 first = index + 9
                 index = first + int(channel_count)
                 channels = tuple(words[first:index])

@@ -917,12 +917,15 @@ def test_fast_hierarchy_reader_agrees_with_the_token_reader(variant) -> None:
         ("JOINT Leg", "JOINT Chest"),  # a name used twice
         ("Zrotation Xrotation Yrotation\n    End", "Zrotation Zrotation Yrotation\n    End"),
         ("CHANNELS 3 Xrot", "CHANNELS 7 Xrot"),
+        ("CHANNELS 3 Xrot", "CHANNELS +3 Xrot"),
+        ("CHANNELS 3 Xrot", "CHANNELS 3_0 Xrot"),
         ("OFFSET 5 -5 0", "OFFSET 5 nan 0"),
         ("OFFSET 5 -5 0", "OFFSET 5 1e999 0"),
         ("JOINT Leg", "JOINT Le{g"),
         ("JOINT Leg", "JOINT Le\xffg"),  # not UTF-8 once encoded as Latin-1 below
     ],
-    ids=["twice", "channel-twice", "count", "nan", "overflow", "brace", "latin-1"],
+    ids=["twice", "channel-twice", "count", "plus-count", "underscore-count", "nan", "overflow",
+         "brace", "latin-1"],
 )
 def test_fast_hierarchy_reader_leaves_bad_hierarchies_to_the_token_reader(
     bvh_file, old, new
@@ -978,7 +981,8 @@ def test_fast_hierarchy_reader_never_accepts_what_the_token_reader_would_not() -
         "OFFSET 0 -5 8 } } } }"
     )
     words = hierarchy.split()
-    pool = [*sorted(set(words)), "nan", "1e999", "7", "-3", "End", "Site", "xrotation", "Hips"]
+    pool = [*sorted(set(words)), "nan", "1e999", "7", "-3", "+3", "-0", "End", "Site", "xrotation",
+            "Hips"]
     rng = np.random.default_rng(11)
     agreed = gave_up = 0
     for _ in range(3000):
