@@ -712,9 +712,10 @@ class ShotPlan:
             Cover the handles too (a camera file gives the frames beyond its
             trim where it has them, else holds).
         read_camera : callable or None, keyword-only
-            ``read_camera(path, rate) -> CameraPath``; default
-            :func:`previz.io.registry.read`, with ``rate`` for files that do
-            not record one.
+            ``read_camera(path, rate) -> CameraPath``, with ``rate`` for files
+            that do not record one; needed for a shot whose camera is a file
+            (:func:`previz.io.plan_assets.plan_camera_path` passes the file
+            formats' readers). The core reads no files itself.
 
         Raises
         ------
@@ -776,11 +777,10 @@ class ShotPlan:
         if not target.is_file():
             raise _fail(self.source, f"shots[{index}].camera", f"no such file: {target}")
         if read_camera is None:
-            from previz.io.registry import read  # io stays out of the core until used
-
-            def read_camera(file: Path, rate: Fraction) -> CameraPath:
-                return read(file, "camera-path", rate=rate)
-
+            raise ValueError(
+                f"shot {shot.id!r} takes its camera from a file: pass read_camera (or use "
+                f"previz.io.plan_assets.plan_camera_path)"
+            )
         try:
             path = read_camera(target, self.sequence.rate)
         except PrevizError as error:

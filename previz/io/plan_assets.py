@@ -9,7 +9,9 @@ each mark and shot frame. This module does that, the same way for all of them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from functools import lru_cache
+from pathlib import Path
 
 from previz.core.camera_path import CameraInfo, CameraPath
 from previz.core.projection import ViewCamera
@@ -18,11 +20,13 @@ from previz.core.set_model import SetModel
 from previz.core.shotplan import Mark, PerformerSpec, ShotPlan
 from previz.core.take import Take
 from previz.errors import DataFileError, PrevizError
+from previz.io.registry import read
 
 __all__ = [
     "FramedStill",
     "builtin_performer",
     "mark_view",
+    "plan_camera_path",
     "plan_set",
     "plan_takes",
     "shot_views",
@@ -75,6 +79,20 @@ def plan_takes(plan: ShotPlan) -> list[Take]:
     return takes
 
 
+def read_camera_file(path: Path, rate: Fraction) -> CameraPath:
+    """Read a shot's camera file in its extension's format (``rate`` for files without one)."""
+    return read(path, "camera-path", rate=rate)
+
+
+def plan_camera_path(plan: ShotPlan, shot_id: str, library: RigLibrary | None, *,
+                     handles: bool = False) -> CameraPath:
+    """A shot's camera on every frame, its camera file (if any) read here.
+
+    See :meth:`previz.core.shotplan.ShotPlan.camera_path`.
+    """
+    return plan.camera_path(shot_id, library, handles=handles, read_camera=read_camera_file)
+
+
 def mark_view(plan: ShotPlan, mark: Mark, library: RigLibrary | None,
               size: tuple[int, int] | None = None) -> ViewCamera:
     """The view from a mark at the plan's resolution (or ``size``)."""
@@ -110,7 +128,7 @@ def shot_views(plan: ShotPlan, shot_id: str, library: RigLibrary | None,
     size : (int, int), optional
         Output size (default: the plan's resolution).
     """
-    path: CameraPath = plan.camera_path(shot_id, library, handles=True)
+    path = plan_camera_path(plan, shot_id, library, handles=True)
     assert path.frames is not None
     first, _ = plan.frame_range(shot_id)
     wanted = [first] if frames is None else frames

@@ -40,6 +40,7 @@ from previz.core.take import Take
 from previz.core.time import format_rate, timecodes
 from previz.errors import DataFileError, PrevizError
 from previz.io.files import atomic_output
+from previz.io.plan_assets import plan_camera_path
 
 __all__ = [
     "CSV_COLUMNS",
@@ -90,7 +91,7 @@ def plan_camera_paths(plan: ShotPlan, library: RigLibrary | None) -> dict[str, C
         Naming the plan file and the shot's key (a camera file shorter than the
         shot, a trim outside the file, an unknown body or lens kit).
     """
-    return {shot.id: plan.camera_path(shot.id, library) for shot in plan.shots}
+    return {shot.id: plan_camera_path(plan, shot.id, library) for shot in plan.shots}
 
 
 def chest_position(take: Take, stage_time: float) -> NDArray[np.float64]:

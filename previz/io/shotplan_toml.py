@@ -51,6 +51,7 @@ from previz.core.shotplan import (
 from previz.core.time import parse_rate
 from previz.errors import DataFileError, InputError, OperationError
 from previz.io.datafiles import Table, read_toml
+from previz.io.plan_assets import plan_camera_path
 
 __all__ = ["new_plan", "plan_from_data", "read_plan", "save_marks", "set_shot_camera",
            "write_plan"]
@@ -705,7 +706,7 @@ def set_shot_camera(
     before = plan.shots[index]
     shot = replace(before, marks=(), keys=None, camera=relative, camera_trim=trim)
     updated = replace(plan, shots=(*plan.shots[:index], shot, *plan.shots[index + 1 :]))
-    updated.camera_path(shot_id, library)  # the file gives every frame of the shot
+    plan_camera_path(updated, shot_id, library)  # the file gives every frame of the shot
     write_plan(updated, target)
     return updated, before
 

@@ -41,6 +41,7 @@ from previz.core.rotation import quaternion_to_matrix
 from previz.core.set_model import SetModel
 from previz.core.shotplan import ShotPlan
 from previz.core.take import Take
+from previz.io.plan_assets import plan_camera_path
 
 __all__ = [
     "BANDS",
@@ -520,7 +521,7 @@ def plan_floor_plan(
     rate = float(plan.sequence.rate)
     for index, (shot, (first, last)) in enumerate(zip(plan.shots, plan.frame_ranges(),
                                                       strict=True)):
-        path = paths[shot.id] if paths is not None else plan.camera_path(shot.id, library)
+        path = paths[shot.id] if paths is not None else plan_camera_path(plan, shot.id, library)
         focus = float(path.focus_m[0])
         length = reach.get(shot.id) if reach is not None else (
             focus if math.isfinite(focus) else None)

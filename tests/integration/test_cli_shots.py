@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from previz.cli import main
 from previz.core.camera_path import CameraPath
 from previz.io.opentrackio_json import write_json
+from previz.io.plan_assets import plan_camera_path
 from rig_samples import CAMERA, PRIMES, SUPPORT
 
 REPO = Path(__file__).resolve().parents[2]
@@ -190,7 +191,7 @@ def test_camera_makes_a_recorded_path_the_shots_camera(plan: Path) -> None:
     shot = saved.shot("030")
     assert (shot.camera, shot.camera_trim, shot.marks, shot.frame_range) == (
         "takes/030_001.json", (1011, 1060), (), (1100, 1123))
-    path = saved.camera_path("030", load_rig_library())
+    path = plan_camera_path(saved, "030", load_rig_library())
     # The shot's first frame is the file's frame 1011: x = 2 m/s * 10/24 s.
     assert (path.start_frame, len(path)) == (1100, 24)
     np.testing.assert_allclose(path.positions[:, 0], 2 * (10 + np.arange(24)) / 24, atol=2e-6)

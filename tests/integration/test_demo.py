@@ -13,6 +13,7 @@ from click.testing import CliRunner
 import previz
 from previz.cli import main
 from previz.demo import DEMO_SHOT
+from previz.io.plan_assets import plan_camera_path
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,7 @@ def test_demo_camera_was_recorded_live_and_drives_its_shot(demo: tuple[Path, str
     raw, filtered = take.samples["raw_position"], take.samples["position"]
     assert 0 < np.abs(raw - filtered).max() < 0.2  # filtered, not replaced
     plan = read_plan(folder / "plan.toml")
-    path = plan.camera_path(DEMO_SHOT, load_rig_library())
+    path = plan_camera_path(plan, DEMO_SHOT, load_rig_library())
     assert len(path) == 96
     assert path.focal_mm[0] == pytest.approx(25.0)
 

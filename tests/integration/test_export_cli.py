@@ -19,6 +19,7 @@ from previz.core.shotplan import validate_plan
 from previz.errors import OperationError
 from previz.export import CAMERA_FORMATS, export_plan
 from previz.io.datafiles import load_rig_library
+from previz.io.plan_assets import plan_camera_path
 from previz.io.registry import read
 from previz.io.shotplan_toml import read_plan
 
@@ -80,7 +81,7 @@ def test_demo_plan_exports_everything(tmp_path: Path) -> None:
     # a camera file reads back as the shot's camera
     library = load_rig_library()
     plan = validate_plan(read_plan(DEMO), library)
-    expected = plan.camera_path("020", library)
+    expected = plan_camera_path(plan, "020", library)
     for ext in ("usda", "ma", "chan", "csv"):
         path = read(out / "cameras" / f"020.{ext}", "camera-path", rate=24)
         assert len(path) == 72

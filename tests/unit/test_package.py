@@ -21,6 +21,25 @@ def test_import_loads_no_gui_render_or_network_stack() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_the_core_imports_no_other_layer() -> None:
+    """previz.core is data and math: it reads no files and imports no io, render, live or app
+    (not even inside a function)."""
+    import ast
+    from pathlib import Path
+
+    core = Path(previz.__file__).parent / "core"
+    allowed = ("previz.core", "previz.errors")
+    found = []
+    for module in sorted(core.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [])
+            found += [f"{module.name}: {name}" for name in names
+                      if name.startswith("previz.") and not name.startswith(allowed)]
+    assert found == []
+
+
 @pytest.mark.parametrize(
     ("error", "builtin", "code"),
     [

@@ -24,7 +24,8 @@ from previz.core.rig import RigLibrary
 from previz.core.shotplan import Mark, ShotPlan, plan_problems, validate_plan
 from previz.errors import DataFileError, InputError
 from previz.io.datafiles import load_rig_library
-from previz.io.opentrackio_json import write_json
+from previz.io.opentrackio_json import read_json, write_json
+from previz.io.plan_assets import plan_camera_path
 from previz.io.shotplan_toml import new_plan, read_plan, save_marks, write_plan
 from rig_samples import CAMERA, PRIMES, SUPPORT, ZOOM
 
@@ -453,7 +454,7 @@ def test_camera_path_passes_through_the_marks_at_their_keys(
     tmp_path: Path, library: RigLibrary
 ) -> None:
     plan = marks_plan(tmp_path, {"marks": ["P", "Q", "R"], "keys": [0, 10, 30], "frames": 40})
-    path = plan.camera_path("s", library)
+    path = plan_camera_path(plan, "s", library)
     assert (path.rate, len(path)) == (24, 40)
     np.testing.assert_array_equal(path.frames, np.arange(1001, 1041))
     assert plan.key_frames("s") == (1001, 1011, 1031)
@@ -482,20 +483,20 @@ def test_camera_path_passes_through_the_marks_at_their_keys(
 def test_marks_are_spread_evenly_without_keys(tmp_path: Path, library: RigLibrary) -> None:
     plan = marks_plan(tmp_path, {"marks": ["P", "Q", "R"], "frames": 41})
     assert plan.key_frames("s") == (1001, 1021, 1041)
-    path = plan.camera_path("s", library)
+    path = plan_camera_path(plan, "s", library)
     np.testing.assert_allclose(path.positions[[0, 20, 40]], [m["position"] for m in MARKS],
                                atol=1e-12)
 
 
 def test_one_mark_is_a_static_camera(tmp_path: Path, library: RigLibrary) -> None:
     plan = marks_plan(tmp_path, {"marks": ["Q"], "frames": 12, "handles": 3})
-    path = plan.camera_path("s", library)
+    path = plan_camera_path(plan, "s", library)
     assert (len(path), path.start_frame) == (12, 1001)
     np.testing.assert_allclose(path.positions, np.tile([2.0, -4.0, 1.2], (12, 1)), atol=1e-12)
     np.testing.assert_allclose(path.pan_tilt_roll(), np.tile([30.0, -5.0, 2.0], (12, 1)),
                                atol=1e-9)
     assert np.ptp(path.positions, axis=0).max() == 0.0
-    with_handles = plan.camera_path("s", library, handles=True)
+    with_handles = plan_camera_path(plan, "s", library, handles=True)
     assert len(with_handles) == 18
     np.testing.assert_array_equal(with_handles.frames[[0, -1]], [998, 1015])
     # Mark.camera_path on its own gives the same camera
@@ -506,7 +507,7 @@ def test_one_mark_is_a_static_camera(tmp_path: Path, library: RigLibrary) -> Non
 
 def test_shot_lens_overrides_the_marks_focal(tmp_path: Path, library: RigLibrary) -> None:
     plan = marks_plan(tmp_path, {"marks": ["P", "Q"], "frames": 10, "lens": 50.0})
-    assert set(plan.camera_path("s", library).focal_mm) == {50.0}
+    assert set(plan_camera_path(plan, "s", library).focal_mm) == {50.0}
 
 
 def test_mark_body_override_and_squeeze_from_the_kit(tmp_path: Path, library: RigLibrary) -> None:
@@ -516,7 +517,7 @@ def test_mark_body_override_and_squeeze_from_the_kit(tmp_path: Path, library: Ri
                                                         "lens_kit": "test-zoom"},
             "marks": marks, "shots": [{"id": "s", "marks": ["P"], "frames": 2}]}
     plan = read_plan(write(tmp_path, tomlkit.dumps(data)))
-    info = plan.camera_path("s", library).camera
+    info = plan_camera_path(plan, "s", library).camera
     assert (info.body, info.film_back.height_mm, info.squeeze) == ("test-cam:open-gate", 19.22,
                                                                    2.0)
 
@@ -546,7 +547,7 @@ def test_no_body_gives_the_default_film_back(tmp_path: Path) -> None:
             "set": {"path": "builtin:demo"}, "marks": MARKS,
             "shots": [{"id": "s", "marks": ["P"], "frames": 2}]}
     plan = read_plan(write(tmp_path, tomlkit.dumps(data)))
-    info = plan.camera_path("s", None).camera
+    info = plan_camera_path(plan, "s", None).camera
     assert (info.film_back.width_mm, info.film_back.height_mm, info.body) == (36.0, 24.0, "")
 
 
@@ -561,7 +562,7 @@ def file_plan(folder: Path, shot: dict[str, Any], rate: int = 24) -> ShotPlan:
 def test_camera_file_is_trimmed_and_resampled(plan_folder: Path) -> None:
     # The file: 97 frames at 48 fps, numbered 1001-1097, x = 1.2 m/s * t, pan 20°/s * t.
     plan = file_plan(plan_folder, {"camera_trim": [1011, 1070], "frames": 24})
-    path = plan.camera_path("s", None)
+    path = plan_camera_path(plan, "s", None)
     assert (path.rate, len(path), path.start_frame) == (24, 24, 1001)
     seconds = 10 / 48 + np.arange(24) / 24
     np.testing.assert_allclose(path.positions[:, 0], 1.2 * seconds, atol=1e-9)
@@ -571,7 +572,7 @@ def test_camera_file_is_trimmed_and_resampled(plan_folder: Path) -> None:
 
 def test_camera_file_handles_use_frames_beyond_the_trim(plan_folder: Path) -> None:
     plan = file_plan(plan_folder, {"camera_trim": [1011, 1070], "frames": 24, "handles": 2})
-    path = plan.camera_path("s", None, handles=True)
+    path = plan_camera_path(plan, "s", None, handles=True)
     assert (len(path), path.start_frame) == (28, 999)
     seconds = 10 / 48 + (np.arange(28) - 2) / 24
     np.testing.assert_allclose(path.positions[:, 0], 1.2 * seconds, atol=1e-9)
@@ -583,11 +584,11 @@ def test_camera_file_shorter_than_the_shot(plan_folder: Path) -> None:
     with pytest.raises(DataFileError, match=fails(
             plan_folder / "plan.toml", "shots[0].camera",
             "takes/cam.json gives 30 frames at 24 fps after camera_trim; the shot needs 40")):
-        plan.camera_path("s", None)
+        plan_camera_path(plan, "s", None)
     untrimmed = file_plan(plan_folder, {"frames": 49})
-    assert len(untrimmed.camera_path("s", None)) == 49
+    assert len(plan_camera_path(untrimmed, "s", None)) == 49
     with pytest.raises(DataFileError, match="gives 49 frames at 24 fps; the shot needs 50"):
-        file_plan(plan_folder, {"frames": 50}).camera_path("s", None)
+        plan_camera_path(file_plan(plan_folder, {"frames": 50}), "s", None)
 
 
 def test_camera_trim_outside_the_file(plan_folder: Path) -> None:
@@ -595,7 +596,7 @@ def test_camera_trim_outside_the_file(plan_folder: Path) -> None:
     with pytest.raises(DataFileError, match=fails(
             plan_folder / "plan.toml", "shots[0].camera_trim",
             "frames 900-1000 are outside takes/cam.json's frames 1001-1097")):
-        plan.camera_path("s", None)
+        plan_camera_path(plan, "s", None)
 
 
 def test_camera_file_without_a_rate_is_put_on_frames(plan_folder: Path) -> None:
@@ -603,7 +604,7 @@ def test_camera_file_without_a_rate_is_put_on_frames(plan_folder: Path) -> None:
     move = CameraPath.from_pan_tilt_roll(times, np.column_stack([times, 0 * times, 0 * times]),
                                          np.zeros((6, 3)), interpolation="linear")
     write_json(move, plan_folder / "takes" / "cam.json")
-    path = file_plan(plan_folder, {"frames": 48}).camera_path("s", None)
+    path = plan_camera_path(file_plan(plan_folder, {"frames": 48}), "s", None)
     np.testing.assert_allclose(path.positions[:, 0], np.arange(48) / 24, atol=1e-9)
 
 
@@ -762,3 +763,18 @@ def test_windows_line_endings_and_an_empty_marks_array(tmp_path: Path) -> None:
     assert written.startswith('schema = "previz.shotplan/1"\r\n[sequence]\r\nrate = 24\r\n')
     assert [m.name for m in read_plan(path).marks] == ["X"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.toml"]
+
+
+def test_the_core_reads_no_camera_file_itself(plan_folder: Path) -> None:
+    plan = file_plan(plan_folder, {"frames": 24})
+    with pytest.raises(ValueError, match="takes its camera from a file: pass read_camera"):
+        plan.camera_path("s", None)
+    seen = []
+
+    def reader(path: Path, rate: Fraction) -> CameraPath:
+        seen.append((path, rate))
+        return read_json(path)
+
+    path = plan.camera_path("s", None, read_camera=reader)
+    assert seen == [(plan_folder / "takes" / "cam.json", Fraction(24))]
+    assert len(path) == 24
