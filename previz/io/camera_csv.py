@@ -9,6 +9,7 @@ path's rate (drop-frame at 29.97 and 59.94, as OpenTimelineIO writes it).
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from fractions import Fraction
@@ -21,7 +22,7 @@ from previz.core.camera_path import CameraPath
 from previz.core.time import rate_from_frame_time, timecodes
 from previz.errors import FormatError, InputError
 from previz.io.camera_common import on_frames
-from previz.io.files import atomic_output
+from previz.io.files import atomic_output, open_input
 
 __all__ = ["COLUMNS", "read_csv", "write_csv"]
 
@@ -94,7 +95,7 @@ def read_csv(path: str | os.PathLike[str], *, rate: Any = None) -> CameraPath:
     """
     source = os.fspath(path)
     try:
-        with open(path, encoding="utf-8") as handle:
+        with io.TextIOWrapper(open_input(path, "camera path CSV"), encoding="utf-8") as handle:
             header = handle.readline().strip().split(",")
             missing = [c for c in COLUMNS if c not in header and c not in ("timecode", "time_s")]
             if missing:
@@ -109,8 +110,6 @@ def read_csv(path: str | os.PathLike[str], *, rate: Any = None) -> CameraPath:
                 )
             except ValueError as error:
                 raise FormatError(_located(source, str(error))) from None
-    except FileNotFoundError:
-        raise InputError(f"{source}: no such file (expected a camera path CSV)") from None
     except UnicodeDecodeError as error:
         raise FormatError(f"{source}: not a text file: {error}") from None
     if table.shape[0] == 0:

@@ -31,7 +31,7 @@ from previz.core.rotation import euler_to_matrix, matrix_to_euler
 from previz.core.stage import Y_UP_TO_STAGE
 from previz.errors import FormatError, InputError
 from previz.io.camera_common import MINUS_Z_CAMERA, on_frames, path_on_frames
-from previz.io.files import atomic_output
+from previz.io.files import atomic_output, open_input
 
 __all__ = ["read_chan", "sidecar_path", "write_chan"]
 _STAGE_TO_Y_UP = Y_UP_TO_STAGE.T
@@ -143,13 +143,11 @@ def read_chan(
     """
     source = Path(path)
     sidecar = _read_sidecar(source)
-    try:
-        with open(source, "rb") as handle:
+    with open_input(source, "Nuke .chan file") as handle:
+        try:
             table = np.loadtxt(handle, ndmin=2, comments="#", encoding="bytes")
-    except FileNotFoundError:
-        raise InputError(f"{source}: no such file (expected a Nuke .chan file)") from None
-    except ValueError as error:
-        raise FormatError(f"{source}: {error} (rows counted from 0)") from None
+        except ValueError as error:
+            raise FormatError(f"{source}: {error} (rows counted from 0)") from None
     if table.shape[0] == 0 or table.shape[1] not in (7, 8):
         raise FormatError(
             f"{source}: expected lines 'frame tx ty tz rx ry rz [vfov]', "

@@ -31,7 +31,7 @@ from previz.core.camera_path import CameraInfo, CameraPath
 from previz.core.lens import FilmBack
 from previz.core.rotation import euler_to_matrix, matrix_to_quaternion
 from previz.errors import FormatError, InputError
-from previz.io.files import atomic_output
+from previz.io.files import atomic_output, open_input
 
 __all__ = ["read_json", "sample_dict", "write_json", "write_jsonl"]
 
@@ -331,11 +331,11 @@ def read_json(path: str | os.PathLike[str], *, rate: Any = None) -> CameraPath:
     """
     del rate
     source = os.fspath(path)
+    with open_input(path, "camera path as OpenTrackIO JSON") as handle:
+        data = handle.read()
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{source}: no such file (expected OpenTrackIO JSON)") from None
-    except (OSError, UnicodeDecodeError) as error:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
         raise FormatError(f"{source}: cannot read as text: {error}") from None
     samples = _load_samples(text, source)
     count = len(samples)

@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from previz.errors import FormatError, InputError
+from previz.io.files import open_input
 from previz.live.vcam import CameraSample
 
 __all__ = [
@@ -277,12 +278,8 @@ def read_take_file(path: str | os.PathLike[str]) -> TakeData:
         When the file is not a previz take.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    with open_input(path, "previz .vtake take") as handle:
+        data = handle.read()
     header, start = _split(path, data)
     body = len(data) - start
     torn = body % RECORD.itemsize

@@ -69,3 +69,22 @@ def test_unknown_take_format_names_the_valid_extensions(tmp_path) -> None:
     expected = r"take\.fbx: cannot read a take .* valid extensions: \.bvh"
     with pytest.raises(FormatError, match=expected):
         previz.read_take(tmp_path / "take.fbx")
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("cam.json", "camera path as OpenTrackIO JSON"),
+        ("cam.csv", "camera path CSV"),
+        ("cam.chan", "Nuke .chan file"),
+        ("cam.ma", "Maya ASCII .ma file"),
+        ("cam.vtake", "previz .vtake take"),
+    ],
+)
+def test_a_missing_camera_file_is_one_clear_line(tmp_path, name: str, what: str) -> None:
+    from previz.io.registry import read
+
+    missing = tmp_path / name
+    with pytest.raises(InputError) as caught:
+        read(missing, "camera-path")
+    assert str(caught.value) == f"{missing}: no such file (expected a {what})"
