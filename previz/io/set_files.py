@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from previz.core.set_model import MeshPart, SetModel, suggest_set_scale
-from previz.core.stage import LENGTH_UNITS, UP_AXES, source_to_stage
+from previz.core.stage import LENGTH_UNITS, check_up_axis, source_to_stage
 from previz.errors import FormatError, InputError
 
 __all__ = ["SET_FORMATS", "SetFormat", "read_set", "set_facts"]
@@ -165,10 +165,10 @@ def _check_file(source: Path) -> SetFormat:
 def _up_axis(up_axis: str | None, fmt: SetFormat) -> str:
     if up_axis is None:
         return fmt.up_axis
-    up = str(up_axis).lower()
-    if up not in UP_AXES:
-        raise InputError(f"up axis {up_axis!r} is not one of {', '.join(UP_AXES)}")
-    return up
+    try:
+        return check_up_axis(str(up_axis))
+    except ValueError as error:
+        raise InputError(str(error)) from None
 
 
 def _metres_per_unit(scale: float | None, units: str | None) -> float:
