@@ -140,7 +140,35 @@ def _params(settings: OneEuroSettings) -> tuple[float, float, float, bool]:
     )
 
 
-class OneEuroFilter:
+class _LiveFilter:
+    """What the live filters share: settings that may be swapped while filtering
+    (from another thread too), and the gap after which they restart."""
+
+    __slots__ = ("_params", "_reset_after", "_settings", "_t")
+
+    def __init__(self, settings: OneEuroSettings, reset_after: float) -> None:
+        self._reset_after = _check_reset_after(reset_after)
+        self._params = _params(settings)
+        self._settings = settings
+        self._t: float | None = None
+
+    @property
+    def settings(self) -> OneEuroSettings:
+        """The parameters in use; assigning new ones keeps the filter's state."""
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: OneEuroSettings) -> None:
+        self._params = _params(settings)
+        self._settings = settings
+
+    @property
+    def reset_after(self) -> float:
+        """Gap in seconds after which the filter restarts from the new sample."""
+        return self._reset_after
+
+
+class OneEuroFilter(_LiveFilter):
     """One Euro filter for a vector of ``size`` floats sharing one unit.
 
     Parameters
@@ -160,16 +188,13 @@ class OneEuroFilter:
     another thread while one thread filters is safe.
     """
 
-    __slots__ = ("_edx", "_out", "_params", "_reset_after", "_settings", "_size", "_t")
+    __slots__ = ("_edx", "_out", "_size")
 
     def __init__(self, settings: OneEuroSettings, size: int, *, reset_after: float = 1.0) -> None:
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             raise InputError(f"size: expected a whole number of components >= 1, got {size!r}")
         self._size = size
-        self._reset_after = _check_reset_after(reset_after)
-        self._params = _params(settings)
-        self._settings = settings
-        self._t: float | None = None
+        super().__init__(settings, reset_after)
         self._out: tuple[float, ...] = ()
         self._edx: tuple[float, ...] = ()
 
@@ -179,24 +204,9 @@ class OneEuroFilter:
         )
 
     @property
-    def settings(self) -> OneEuroSettings:
-        """The parameters in use; assigning new ones keeps the filter's state."""
-        return self._settings
-
-    @settings.setter
-    def settings(self, settings: OneEuroSettings) -> None:
-        self._params = _params(settings)
-        self._settings = settings
-
-    @property
     def size(self) -> int:
         """Number of components per sample."""
         return self._size
-
-    @property
-    def reset_after(self) -> float:
-        """Gap in seconds after which the filter restarts from the new sample."""
-        return self._reset_after
 
     def reset(self) -> None:
         """Forget the past: the next sample is returned as it is."""
@@ -275,7 +285,7 @@ class OneEuroFilter:
         return out
 
 
-class QuaternionOneEuroFilter:
+class QuaternionOneEuroFilter(_LiveFilter):
     """One Euro filter for unit quaternions ``(x, y, z, w)`` (orientations).
 
     Parameters
@@ -313,33 +323,15 @@ class QuaternionOneEuroFilter:
     samples of a fast stream. The output is renormalised every step.
     """
 
-    __slots__ = ("_ew", "_out", "_params", "_reset_after", "_settings", "_t")
+    __slots__ = ("_ew", "_out")
 
     def __init__(self, settings: OneEuroSettings, *, reset_after: float = 1.0) -> None:
-        self._reset_after = _check_reset_after(reset_after)
-        self._params = _params(settings)
-        self._settings = settings
-        self._t: float | None = None
+        super().__init__(settings, reset_after)
         self._out: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 1.0)
         self._ew: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     def __repr__(self) -> str:
         return f"QuaternionOneEuroFilter({self._settings!r}, reset_after={self._reset_after})"
-
-    @property
-    def settings(self) -> OneEuroSettings:
-        """The parameters in use; assigning new ones keeps the filter's state."""
-        return self._settings
-
-    @settings.setter
-    def settings(self, settings: OneEuroSettings) -> None:
-        self._params = _params(settings)
-        self._settings = settings
-
-    @property
-    def reset_after(self) -> float:
-        """Gap in seconds after which the filter restarts from the new sample."""
-        return self._reset_after
 
     def reset(self) -> None:
         """Forget the past: the next sample is returned (normalised) as it is."""
