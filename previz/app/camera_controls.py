@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 
 import previz.app.qt_compat  # noqa: F401  (before any Qt call)
+from previz.app.frame_parts import FrameParts
 from previz.app.navigation import FLY, WALK
 from previz.app.session import ScoutSession
 
@@ -67,7 +68,7 @@ def letterbox(width: int, height: int, aspect: float) -> tuple[int, int, int, in
     return (width - frame_w) // 2, (height - frame_h) // 2, frame_w, frame_h
 
 
-class CameraControls:
+class CameraControls(FrameParts):
     """Mixin: navigation input and scene updates for a viewport widget.
 
     The widget class sets ``self.scene`` and calls :meth:`_start_controls`
@@ -113,11 +114,6 @@ class CameraControls:
         if self._dirty:
             self.update()  # type: ignore[attr-defined]
 
-    def _frame_changed(self) -> None:
-        """The frame's pixel size changed: burn-in text size and the view follow."""
-        self._dirty.update({"burnins", "view"})
-        self.update()  # type: ignore[attr-defined]
-
     def sync(self) -> None:
         """Apply every pending session change to the scene (called before each frame)."""
         dirty, self._dirty = self._dirty, set()
@@ -130,11 +126,6 @@ class CameraControls:
             self.scene.set_guides(session.guides(), session.frame_aspect)
         if "burnins" in dirty:
             self.scene.set_burnins(session.burnins())
-
-    @property
-    def pending(self) -> frozenset[str]:
-        """Scene parts still to update before the next frame."""
-        return frozenset(self._dirty)
 
     # ------------------------------------------------------------ keys
     def keyPressEvent(self, event: Any) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 import previz.app.qt_compat  # noqa: F401  (before any Qt call)
+from previz.app.frame_parts import FrameParts
 from previz.app.viewport_base import VIEWPORTS, QtFrameWidget, RasterFrameWidget, check_viewport
 from previz.core.projection import ViewCamera
 from previz.core.set_model import SetModel
@@ -33,7 +34,7 @@ __all__ = ["VIEWPORTS", "LiveFrames", "LiveQtViewport", "LiveRasterViewport",
            "make_live_viewport"]
 
 
-class LiveFrames:
+class LiveFrames(FrameParts):
     """Mixin: the frame a viewport shows next, applied to its scene just before it renders.
 
     The widget sets ``self.scene``, calls :meth:`_start_frames` from its
@@ -81,11 +82,6 @@ class LiveFrames:
             self._dirty.add("time")
             self.update()  # type: ignore[attr-defined]
 
-    def _frame_changed(self) -> None:
-        """The frame's pixel size changed: the burn-in text size follows."""
-        self._dirty.update({"burnins", "view"})
-        self.update()  # type: ignore[attr-defined]
-
     def sync(self) -> None:
         """Apply the pending view, guides and burn-ins to the scene."""
         dirty, self._dirty = self._dirty, set()
@@ -101,11 +97,6 @@ class LiveFrames:
     def burnin_texts(self) -> dict[str, str]:
         """The burn-ins shown, by slot (see :data:`previz.render.guides.BURNIN_SLOTS`)."""
         return dict(self.shown_burnins.texts) if self.shown_burnins is not None else {}
-
-    @property
-    def pending(self) -> frozenset[str]:
-        """Scene parts still to update before the next frame."""
-        return frozenset(self._dirty)
 
 
 class LiveRasterViewport(LiveFrames, RasterFrameWidget):

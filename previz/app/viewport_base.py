@@ -12,9 +12,9 @@ Two widget bases draw it; the tools add what moves the camera:
 A subclass sets ``self.scene`` and provides ``frame_aspect`` (width over
 height of the frame), ``frames_drawn``, ``sync()`` (apply pending changes to
 the scene, called just before each render) and ``_frame_changed()`` (the
-frame's pixel size changed). :class:`~previz.app.camera_controls.CameraControls`
-(``previz scout``) and :class:`~previz.app.live_viewport.LiveFrames`
-(``previz live``) are those mixins.
+frame's pixel size changed; :class:`~previz.app.frame_parts.FrameParts` has it).
+:class:`~previz.app.camera_controls.CameraControls` (``previz scout``) and
+:class:`~previz.app.live_viewport.LiveFrames` (``previz live``) are those mixins.
 """
 
 from __future__ import annotations
