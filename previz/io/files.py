@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,7 +41,9 @@ def open_input(path: str | os.PathLike[str], what: str) -> IO[bytes]:
 
 
 @contextlib.contextmanager
-def atomic_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
+def atomic_output(
+    path: str | os.PathLike[str], mode: str = "w", *, edit: bool = False
+) -> Iterator[IO]:
     """Write a file under a temporary name and move it into place when done.
 
     Readers never see a half-written file, and a failed write leaves nothing behind.
@@ -50,18 +53,28 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]
     path : str or path-like
         Final file name.
     mode : str
-        ``"w"`` (text, UTF-8, ``\\n`` line ends) or ``"wb"``.
+        ``"w"`` (text, UTF-8, no line-end translation) or ``"wb"``.
+    edit : bool, keyword-only
+        The file is the user's own document, rewritten: a symbolic link is
+        written through (the link stays), the file keeps its permissions, and
+        the new text is on disk before it replaces the old. Otherwise the
+        file is created or replaced with permissions 0644.
 
     Yields
     ------
     file object
     """
     target = Path(path)
-    if not target.parent.is_dir():
-        raise InputError(f"{target}: cannot write: folder {target.parent} does not exist")
+    final = Path(os.path.realpath(target)) if edit else target
+    if not final.parent.is_dir():
+        raise InputError(f"{target}: cannot write: folder {final.parent} does not exist")
+    permissions = 0o644
+    if edit:
+        with contextlib.suppress(FileNotFoundError):
+            permissions = stat.S_IMODE(final.stat().st_mode)
     try:
         handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
+            prefix=f".{final.name}.", suffix=".part", dir=final.parent
         )
     except OSError as error:
         raise OperationError(f"{target}: cannot write: {error.strerror}") from None
@@ -71,8 +84,11 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]
             handle, mode, encoding="utf-8" if text else None, newline="\n" if text else None
         ) as stream:
             yield stream
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
+            if edit:
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.chmod(temporary, permissions)
+        os.replace(temporary, final)
     except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

@@ -21,8 +21,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import stat
-import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -49,8 +47,9 @@ from previz.core.shotplan import (
     ShotSpec,
 )
 from previz.core.time import parse_rate
-from previz.errors import DataFileError, InputError, OperationError
+from previz.errors import DataFileError, InputError
 from previz.io.datafiles import Table, read_toml
+from previz.io.files import atomic_output
 from previz.io.plan_assets import plan_camera_path
 
 __all__ = ["new_plan", "plan_from_data", "read_plan", "save_marks", "set_shot_camera",
@@ -499,32 +498,6 @@ def _sync_document(doc: tomlkit.TOMLDocument, old: ShotPlan | None, plan: ShotPl
 
 
 # ------------------------------------------------------------------ writing
-def _write_atomic(target: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``target``, then move it into place."""
-    real = Path(os.path.realpath(target))
-    try:
-        mode = stat.S_IMODE(real.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o644
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp",
-                                             dir=real.parent)
-    except OSError as error:
-        raise OperationError(f"{target}: cannot write: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, real)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise OperationError(f"{target}: cannot write: {error.strerror}") from None
-        raise
-
-
 def _load_document(target: Path) -> tuple[str, tomlkit.TOMLDocument, ShotPlan]:
     try:
         text = target.read_bytes().decode("utf-8")
@@ -596,7 +569,8 @@ def write_plan(
     if "\r\n" in original:  # keep a Windows file's line endings on the lines we add
         text = re.sub(r"(?<!\r)\n", "\r\n", text)
     plan_from_data(tomllib.loads(text), target)  # never write a file previz cannot read
-    _write_atomic(target, text)
+    with atomic_output(target, edit=True) as stream:
+        stream.write(text)
     return target
 
 

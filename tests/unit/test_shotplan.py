@@ -623,6 +623,21 @@ def test_unchanged_plan_is_written_byte_identical(plan_folder: Path) -> None:
     assert path.read_text() == FULL
 
 
+def test_saving_writes_through_a_link_and_keeps_the_files_permissions(
+    plan_folder: Path,
+) -> None:
+    real = write(plan_folder, FULL, "real.toml")
+    real.chmod(0o600)
+    link = plan_folder / "plan.toml"
+    link.symlink_to(real.name)
+    plan = read_plan(link)
+    save_marks(link, [*plan.marks, Mark("D", (4.0, -2.0, 1.1), 50.0)])
+    assert link.is_symlink() and link.resolve() == real.resolve()  # noqa: PT018
+    assert 'name = "D"' in real.read_text()
+    assert real.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in plan_folder.iterdir() if p.name.startswith(".")) == []
+
+
 def test_adding_a_mark_keeps_everything_else(plan_folder: Path) -> None:
     path = write(plan_folder, FULL)
     plan = read_plan(path)
