@@ -169,14 +169,14 @@ class LiveCamera:
             the plan file and its key.
         """
         plan_body = plan.body_spec(shot_id) if shot_id is not None else plan.camera.body
+        names = (body or plan_body, lens_kit or plan.camera.lens_kit)
         try:
-            camera = cls.from_rig(
-                library, body or plan_body, lens_kit or plan.camera.lens_kit,
-                resolution=resolution or plan.sequence.resolution,
-                delivery_aspect=plan.sequence.aspect or 2.39)
+            camera = cls.from_rig(library, *names,
+                                  resolution=resolution or plan.sequence.resolution,
+                                  delivery_aspect=plan.sequence.aspect or 2.39)
         except InputError as error:
-            if (body or plan_body, lens_kit or plan.camera.lens_kit) == (body, lens_kit):
-                raise  # the names given on the command line are wrong, not the plan
+            if names == (body, lens_kit):
+                raise  # every name came from the caller: the mistake is not the plan's
             raise InputError(f"{plan.source}: camera: {error}") from None
         return replace(camera, info=replace(camera.info, fit=plan.camera.fit),
                        rate=plan.sequence.rate)
