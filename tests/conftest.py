@@ -7,10 +7,11 @@ Real third-party data lives in ``../shared/data`` beside the repository (or wher
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from qt_display import private_xvfb
 
 from shared_data import SHARED_BVH, shared_bvh_files
 
@@ -40,3 +41,10 @@ def bvh_file(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def xvfb() -> Iterator[str]:
+    """One private Xvfb display for all window tests of the session (see qt_display)."""
+    with private_xvfb() as display:
+        yield display

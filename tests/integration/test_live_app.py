@@ -16,7 +16,6 @@ import gc
 import math
 import os
 import shutil
-import subprocess
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from qt_display import wait, wait_for
 
 from previz.app.live_view import LiveCamera, TakeState, format_elapsed, time_of_day_timecode
 from previz.core.camera_path import orientations_from_pan_tilt_roll
@@ -76,79 +76,17 @@ def sample(position: tuple[float, float, float] = POSITION,
                         focal_mm, focus_m, 2.8)
 
 
-def free_display() -> int:
-    for number in range(120, 300):
-        if not (Path(f"/tmp/.X11-unix/X{number}").exists()
-                or Path(f"/tmp/.X{number}-lock").exists()):
-            return number
-    pytest.skip("no free X display number")
-
-
 @pytest.fixture(scope="session")
-def live_qt_app() -> Iterator[Any]:
-    """A QApplication on a private Xvfb display (or the xcb one already running)."""
+def live_qt_app(xvfb: str) -> Any:
+    """A QApplication on the session's private Xvfb display."""
     from PySide6.QtWidgets import QApplication
 
     existing = QApplication.instance()
-    if existing is not None:
-        if existing.platformName() != "xcb":
-            pytest.skip(f"a QApplication on platform {existing.platformName()!r} already runs")
-        yield existing
-        return
-    if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed: the live window tests need an X server")
-    number = free_display()
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1920x1080x24",
-                               "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{number}").exists():
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.skip(f"Xvfb :{number} did not start")
-        time.sleep(0.05)
-    saved = {key: os.environ.get(key) for key in ("DISPLAY", "QT_QPA_PLATFORM")}
-    os.environ["DISPLAY"] = f":{number}"
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    if existing is not None and existing.platformName() != "xcb":
+        pytest.skip(f"a QApplication on platform {existing.platformName()!r} already runs")
     from previz.app.live import live_application
 
-    try:
-        yield live_application()
-    finally:
-        app = QApplication.instance()
-        if app is not None:  # leave no window and no X connection behind
-            app.closeAllWindows()
-            app.processEvents()
-            app.shutdown()
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def wait(seconds: float) -> None:
-    """Run the Qt event loop for a while (bounded)."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(round(seconds * 1000), loop.quit)
-    loop.exec()
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    """Run the event loop until ``condition()`` holds (or the timeout)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        wait(0.02)
-    return True
+    return live_application()
 
 
 class Device:

@@ -8,9 +8,6 @@ the session's methods, plus a few real clicks and key presses through QTest.
 from __future__ import annotations
 
 import math
-import os
-import shutil
-import subprocess
 import time
 import tomllib
 from collections.abc import Callable, Iterator
@@ -20,6 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from qt_display import wait, wait_for
 
 from previz.app.session import ScoutSession, kit_primes, snap_focal
 from previz.core.set_model import Material, MeshPart, SetModel
@@ -74,54 +72,6 @@ def new_session(library: Any, **options: Any) -> ScoutSession:
     return ScoutSession(test_set(), set_spec="builtin:demo", library=library, **options)
 
 
-def free_display() -> int:
-    for number in range(99, 300):
-        if not (Path(f"/tmp/.X11-unix/X{number}").exists()
-                or Path(f"/tmp/.X{number}-lock").exists()):
-            return number
-    pytest.skip("no free X display number")
-
-
-@pytest.fixture(scope="session")
-def xvfb() -> Iterator[str]:
-    """A private Xvfb display for the whole session; DISPLAY and QT_QPA_PLATFORM point at it."""
-    if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed: the scout window tests need an X server")
-    number = free_display()
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1920x1080x24",
-                               "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{number}").exists():
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.skip(f"Xvfb :{number} did not start")
-        time.sleep(0.05)
-    saved = {key: os.environ.get(key) for key in ("DISPLAY", "QT_QPA_PLATFORM")}
-    os.environ["DISPLAY"] = f":{number}"
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
-    try:
-        yield f":{number}"
-    finally:
-        from PySide6.QtWidgets import QApplication
-
-        app = QApplication.instance()
-        if app is not None:  # leave no window and no X connection behind
-            app.closeAllWindows()
-            app.processEvents()
-            app.shutdown()
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 @pytest.fixture(scope="session")
 def qt_app(xvfb: str) -> Any:
     from PySide6.QtWidgets import QApplication
@@ -132,25 +82,6 @@ def qt_app(xvfb: str) -> Any:
     from previz.app.scout import application
 
     return application()
-
-
-def wait(seconds: float) -> None:
-    """Run the Qt event loop for a while (bounded)."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(round(seconds * 1000), loop.quit)
-    loop.exec()
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    """Run the event loop until ``condition()`` holds (or the timeout)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        wait(0.02)
-    return True
 
 
 @pytest.fixture(params=["raster", "qt"])
