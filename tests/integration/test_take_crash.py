@@ -13,18 +13,14 @@ import hashlib
 import json
 import math
 import os
-import queue
-import re
 import signal
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from recorder_process import Recorder
 
 from previz.cli import main
 from previz.io.registry import read
@@ -40,38 +36,6 @@ def cli(*args: str) -> str:
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code == 0, result.output
     return result.output
-
-
-class Recorder:
-    """``python -m previz record`` in a subprocess, stderr read on a thread."""
-
-    def __init__(self, folder: Path, output: str) -> None:
-        command = [sys.executable, "-m", "previz", "record", "--device", "previz", "--listen",
-                   "127.0.0.1:0", "--duration", "60", "-o", output]
-        self.process = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, text=True)
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        match = re.search(r"listening on [\d.]+:(\d+)", self.wait_for("listening on "))
-        assert match
-        self.port = int(match.group(1))
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.lines.put(line)
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.05)
-            except queue.Empty:
-                continue
-            if text in line:
-                return line
-        self.process.kill()
-        pytest.fail(f"the recorder never printed {text!r}")
 
 
 def pose_bundle(sample_id: int, now: float) -> bytes:
@@ -97,7 +61,7 @@ def pose_bundle(sample_id: int, now: float) -> bytes:
 def test_a_killed_recorder_loses_at_most_the_last_100_ms(tmp_path: Path) -> None:
     from pythonosc.udp_client import SimpleUDPClient
 
-    recorder = Recorder(tmp_path, "take.vtake")
+    recorder = Recorder(tmp_path, duration=60.0)
     recorder.wait_for("started")
     client = SimpleUDPClient("127.0.0.1", recorder.port)
     sent_at: dict[int, float] = {}  # sample id -> time.monotonic() when sent
